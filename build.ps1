@@ -1,0 +1,168 @@
+<#
+.SYNOPSIS
+    Builds, tests and runs K3sPs.
+.DESCRIPTION
+    Tasks:
+      Prerequisites  installs the Debian packages the tests and the node need (apt-get, only what is missing)
+      Build          builds the solution; lays out the module in out/K3sPs and the service in out/k3sps
+      Test           Build, then every suite (xunit, Pester); ends with "N passed, M failed"
+      Start          the main job: Build, then shows Get-K3sProcess | Format-Table
+      Clean          removes out/ and the projects' bin/ and obj/
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Prerequisites', 'Build', 'Test', 'Start', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'K3sPs'
+$ServiceOut = Join-Path $Out 'k3sps'
+$StandInOut = Join-Path $Out 'tests/standin'
+$ResultsOut = Join-Path $Out 'test-results'
+
+# Debian packages: iproute2 for the network namespaces the tests use as simulated hosts.
+$DebianPackages = @('iproute2')
+
+function Invoke-Native {
+    param([string] $Command, [string[]] $Arguments)
+    & $Command @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$Command $($Arguments -join ' ')' failed with exit code $LASTEXITCODE" }
+}
+
+function Install-Prerequisites {
+    if (-not $IsLinux -or -not (Get-Command apt-get -ErrorAction Ignore)) {
+        Write-Host 'Not a Debian host: skipping the Debian packages.'
+        return
+    }
+    $missing = @($DebianPackages | Where-Object {
+            (& dpkg-query -W -f='${Status}' $_ 2>$null) -ne 'install ok installed'
+        })
+    if ($missing.Count -eq 0) { return }
+    Write-Host "Installing Debian packages: $($missing -join ' ')"
+    Invoke-AsRoot @('apt-get', 'update', '-q')
+    Invoke-AsRoot (@('apt-get', 'install', '-y', '-q', '--no-install-recommends') + $missing)
+}
+
+function Invoke-AsRoot {
+    param([string[]] $Arguments)
+    $command = @('env', 'DEBIAN_FRONTEND=noninteractive') + $Arguments
+    if ((& id -u) -ne '0') { $command = @('sudo') + $command }
+    Invoke-Native $command[0] ($command | Select-Object -Skip 1)
+}
+
+function Get-ProjectVersion {
+    ([xml](Get-Content (Join-Path $Root 'Directory.Build.props') -Raw)).Project.PropertyGroup.VersionPrefix
+}
+
+function Invoke-Build {
+    Invoke-Native dotnet @('build', (Join-Path $Root 'K3sPs.sln'), '-c', $Configuration, '-nologo', '-v', 'q')
+
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/K3s.Service'), '-c', $Configuration, '--no-build', '-nologo', '-o', $ServiceOut)
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'tests/pester/StandIn'), '-c', $Configuration, '--no-build', '-nologo', '-o', $StandInOut)
+
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/K3s.PowerShell'), '-c', $Configuration, '--no-build', '-nologo', '-o', $ModuleOut)
+    Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Recurse -Force
+
+    $manifest = Import-PowerShellDataFile (Join-Path $ModuleOut 'K3sPs.psd1')
+    if ($manifest.ModuleVersion -ne (Get-ProjectVersion)) {
+        throw "module/K3sPs.psd1 has ModuleVersion $($manifest.ModuleVersion) but Directory.Build.props has VersionPrefix $(Get-ProjectVersion)"
+    }
+    Write-Host "Built: module in $([IO.Path]::GetRelativePath($Root, $ModuleOut)), service in $([IO.Path]::GetRelativePath($Root, $ServiceOut))"
+}
+
+function Invoke-XunitTests {
+    $xunitResults = Join-Path $ResultsOut 'xunit'
+    if (Test-Path $xunitResults) { Remove-Item $xunitResults -Recurse -Force }
+    & dotnet test (Join-Path $Root 'K3sPs.sln') -c $Configuration --no-build -nologo `
+        --logger 'trx' --logger 'console;verbosity=minimal' --results-directory $xunitResults | Out-Host
+    $runnerFailed = $LASTEXITCODE -ne 0
+    $passed = 0; $failed = 0
+    foreach ($trx in Get-ChildItem $xunitResults -Filter *.trx -ErrorAction Ignore) {
+        $counters = ([xml](Get-Content -LiteralPath $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+        $passed += [int]$counters.passed
+        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    }
+    # A runner that failed without reporting a failed test (a crash, a missing assembly) still fails the run.
+    if ($runnerFailed -and $failed -eq 0) { $failed = 1 }
+    [pscustomobject]@{ Suite = 'xunit'; Passed = $passed; Failed = $failed }
+}
+
+function Invoke-PesterTests {
+    $resultFile = Join-Path $ResultsOut 'pester.json'
+    if (Test-Path $resultFile) { Remove-Item $resultFile }
+    # A fresh process: the suite imports the built module, which must not stay loaded here.
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/pester/Invoke-PesterSuite.ps1') -ResultFile $resultFile | Out-Host
+    $runnerFailed = $LASTEXITCODE -ne 0
+    if (-not (Test-Path $resultFile)) {
+        return [pscustomobject]@{ Suite = 'Pester'; Passed = 0; Failed = 1 }
+    }
+    $result = Get-Content $resultFile -Raw | ConvertFrom-Json
+    $failed = [int]$result.Failed
+    if ($runnerFailed -and $failed -eq 0) { $failed = 1 }
+    [pscustomobject]@{ Suite = 'Pester'; Passed = [int]$result.Passed; Failed = $failed }
+}
+
+function Invoke-Tests {
+    $suites = [Collections.Generic.List[object]]::new()
+    try {
+        Install-Prerequisites
+        Invoke-Build
+        New-Item -ItemType Directory -Force $ResultsOut | Out-Null
+        $suites.Add((Invoke-XunitTests))
+        $suites.Add((Invoke-PesterTests))
+    }
+    catch {
+        Write-Host "error: $_" -ForegroundColor Red
+        $suites.Add([pscustomobject]@{ Suite = 'build'; Passed = 0; Failed = 1 })
+    }
+    $suites | Format-Table -AutoSize | Out-Host
+    $passed = ($suites | Measure-Object Passed -Sum).Sum
+    $failed = ($suites | Measure-Object Failed -Sum).Sum
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Invoke-Start {
+    Install-Prerequisites
+    Invoke-Build
+    Import-Module (Join-Path $ModuleOut 'K3sPs.psd1') -Force
+    Write-Host 'K3sPs and k3s processes on this host:'
+    $processes = @(Get-K3sProcess)
+    if ($processes.Count -eq 0) {
+        Write-Host '(none running: k3sps server cannot start a node yet)'
+    }
+    $processes | Format-Table | Out-Host
+}
+
+function Invoke-Clean {
+    Remove-Item $Out -Recurse -Force -ErrorAction Ignore
+    Get-ChildItem $Root -Directory -Recurse -Include bin, obj |
+        Where-Object { $_.FullName -notlike "$(Join-Path $Root '.git')*" } |
+        Remove-Item -Recurse -Force
+}
+
+Push-Location $Root
+try {
+    switch ($Task) {
+        'Prerequisites' { Install-Prerequisites }
+        'Build' { Invoke-Build }
+        'Test' { Invoke-Tests }
+        'Start' { Invoke-Start }
+        'Clean' { Invoke-Clean }
+    }
+}
+finally {
+    Pop-Location
+}

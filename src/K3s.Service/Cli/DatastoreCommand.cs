@@ -1,0 +1,33 @@
+using System.CommandLine;
+
+namespace K3s.Service.Cli;
+
+/// <summary><c>k3sps datastore</c>: serves the etcd API from kine on its own, without Kubernetes.</summary>
+internal sealed class DatastoreCommand : Command
+{
+    private readonly Option<string> config = SharedOptions.Config();
+    private readonly Option<string> endpoint = new("--endpoint")
+    {
+        Description = "Storage backend: empty for SQLite, or postgres://, mysql://, http(s):// for etcd",
+    };
+    private readonly Option<string> listenAddress = new("--listen-address")
+    {
+        Description = "Address for the etcd API: host:port or unix://PATH",
+        DefaultValueFactory = _ => "127.0.0.1:2379",
+    };
+
+    public DatastoreCommand(IReadOnlyDictionary<string, string> environment)
+        : base("datastore", "Run the datastore (kine) on its own")
+    {
+        Options.Add(config);
+        Options.Add(endpoint);
+        Options.Add(listenAddress);
+        SetAction(parseResult =>
+            NotImplementedYet.Report(parseResult, Resolve(SettingBinder.Load(parseResult, config, environment))));
+    }
+
+    private DatastoreOptions Resolve(SettingBinder settings) => new(
+        Config: settings.ConfigPath,
+        Endpoint: settings.String(endpoint),
+        ListenAddress: settings.String(listenAddress));
+}
