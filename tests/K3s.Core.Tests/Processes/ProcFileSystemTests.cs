@@ -1,23 +1,23 @@
 using System.Net;
 using System.Net.Sockets;
 using K3s.Core.Processes;
-using Xunit;
 
 namespace K3s.Core.Tests.Processes;
 
 /// <summary>Reads a /proc tree laid out in a temp dir, and the real /proc for this test process.</summary>
 public sealed class ProcFileSystemTests : IDisposable
 {
-    private readonly string root = Directory.CreateTempSubdirectory("k3sps-proc-").FullName;
+    private readonly TemporaryDirectory directory = new();
+    private string Root => directory.Path;
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => directory.Dispose();
 
     private static string Stat(int id, string name, int parent, long user, long system, int threads, char state = 'S') =>
         $"{id} ({name}) {state} {parent} {id} {id} 0 -1 0 0 0 0 0 {user} {system} 0 0 20 0 {threads} 0 500 1000 100";
 
     private string AddProcess(int id, string name, int parent, string[] arguments, params int[] threadIds)
     {
-        var directory = Path.Combine(root, id.ToString());
+        var directory = Path.Combine(Root, id.ToString());
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "stat"), Stat(id, name, parent, 300, 100, threadIds.Length));
         File.WriteAllText(Path.Combine(directory, "cmdline"), string.Join('\0', arguments) + '\0');
@@ -45,13 +45,13 @@ public sealed class ProcFileSystemTests : IDisposable
     [Fact]
     public void Lists_processes_with_parent_name_and_arguments()
     {
-        File.WriteAllText(Path.Combine(root, "stat"), "cpu 1 2 3\nbtime 1700000000\n");
+        File.WriteAllText(Path.Combine(Root, "stat"), "cpu 1 2 3\nbtime 1700000000\n");
         AddProcess(1, "init", 0, ["/sbin/init"], 1);
         AddProcess(100, "k3sps", 1, ["k3sps", "server"], 100);
-        Directory.CreateDirectory(Path.Combine(root, "sys"));
-        Directory.CreateDirectory(Path.Combine(root, "555")); // exited between listing and reading: no stat
+        Directory.CreateDirectory(Path.Combine(Root, "sys"));
+        Directory.CreateDirectory(Path.Combine(Root, "555")); // exited between listing and reading: no stat
 
-        var entries = new ProcFileSystem(root).ListProcesses().OrderBy(e => e.Id).ToList();
+        var entries = new ProcFileSystem(Root).ListProcesses().OrderBy(e => e.Id).ToList();
 
         Assert.Equal([1, 100], entries.Select(e => e.Id));
         Assert.Equal(new[] { "k3sps", "server" }, entries[1].Arguments);
@@ -61,9 +61,9 @@ public sealed class ProcFileSystemTests : IDisposable
     [Fact]
     public void Reads_threads_memory_cpu_start_time_and_listening_ports()
     {
-        File.WriteAllText(Path.Combine(root, "stat"), "cpu 1 2 3\nbtime 1700000000\n");
+        File.WriteAllText(Path.Combine(Root, "stat"), "cpu 1 2 3\nbtime 1700000000\n");
         AddProcess(100, "k3sps", 1, ["k3sps", "server", "--data-dir", "/tmp/d"], 100, 101, 102);
-        var table = new ProcFileSystem(root);
+        var table = new ProcFileSystem(Root);
 
         var info = table.ReadDetails(table.ListProcesses().Single())!;
 
@@ -85,7 +85,7 @@ public sealed class ProcFileSystemTests : IDisposable
         var directory = AddProcess(100, "k3sps", 1, ["k3sps", "server"], 100);
         Directory.Delete(Path.Combine(directory, "fd"), recursive: true);
         File.WriteAllText(Path.Combine(directory, "fd"), "not a directory");
-        var table = new ProcFileSystem(root);
+        var table = new ProcFileSystem(Root);
 
         var info = table.ReadDetails(table.ListProcesses().Single())!;
 
@@ -98,7 +98,7 @@ public sealed class ProcFileSystemTests : IDisposable
     public void A_process_that_exited_before_its_details_were_read_is_skipped()
     {
         var directory = AddProcess(100, "k3sps", 1, ["k3sps", "server"], 100);
-        var table = new ProcFileSystem(root);
+        var table = new ProcFileSystem(Root);
         var entry = table.ListProcesses().Single();
         Directory.Delete(directory, recursive: true);
 

@@ -1,6 +1,5 @@
 using System.Net;
 using K3s.Core.Processes;
-using Xunit;
 
 namespace K3s.Core.Tests.Processes;
 

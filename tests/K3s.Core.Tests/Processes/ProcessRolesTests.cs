@@ -1,5 +1,4 @@
 using K3s.Core.Processes;
-using Xunit;
 
 namespace K3s.Core.Tests.Processes;
 

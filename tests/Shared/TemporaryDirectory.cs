@@ -1,9 +1,9 @@
-namespace K3s.Core.Tests.Configuration;
+namespace K3s.Tests;
 
-/// <summary>A fresh directory per test, so tests that write config files can run in parallel.</summary>
+/// <summary>A fresh directory per test, so tests that write files can run in parallel.</summary>
 internal sealed class TemporaryDirectory : IDisposable
 {
-    public string Path { get; } = Directory.CreateTempSubdirectory("k3sps-config-").FullName;
+    public string Path { get; } = Directory.CreateTempSubdirectory("k3sps-test-").FullName;
 
     public string Write(string name, string contents)
     {
