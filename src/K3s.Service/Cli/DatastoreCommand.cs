@@ -1,4 +1,5 @@
 using System.CommandLine;
+using K3s.Service.Roles;
 
 namespace K3s.Service.Cli;
 
@@ -8,7 +9,7 @@ internal sealed class DatastoreCommand : Command
     private readonly Option<string> config = SharedOptions.Config();
     private readonly Option<string> endpoint = new("--endpoint")
     {
-        Description = "Storage backend: empty for SQLite, or postgres://, mysql://, http(s):// for etcd",
+        Description = "Storage backend: empty for SQLite at ./db/state.db (as kine), sqlite://PATH, postgres://…, mysql://…",
     };
     private readonly Option<string> listenAddress = new("--listen-address")
     {
@@ -22,8 +23,8 @@ internal sealed class DatastoreCommand : Command
         Options.Add(config);
         Options.Add(endpoint);
         Options.Add(listenAddress);
-        SetAction(parseResult =>
-            NotImplementedYet.Report(parseResult, Resolve(SettingBinder.Load(parseResult, config, environment))));
+        SetAction((parseResult, cancellationToken) => DatastoreRunner.RunAsync(
+            Resolve(SettingBinder.Load(parseResult, config, environment)), parseResult.InvocationConfiguration.Error, cancellationToken));
     }
 
     private DatastoreOptions Resolve(SettingBinder settings) => new(

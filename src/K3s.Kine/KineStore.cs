@@ -1,0 +1,233 @@
+using System.Threading.Channels;
+using Google.Protobuf;
+using K3s.Core.Etcd;
+using K3s.Kine.Leases;
+using K3s.Kine.Sql;
+using K3s.Kine.Store;
+using K3s.Kine.Watch;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace K3s.Kine;
+
+/// <summary>
+/// The datastore: etcd's API over a kine log in SQLite, PostgreSQL or MySQL. Reads run on pooled
+/// connections in their own snapshot; writes go through one <see cref="IWriteExecutor"/> and wake
+/// the log poller, which feeds every watch.
+/// </summary>
+public sealed class KineStore : IEtcdStore, IAsyncDisposable
+{
+    /// <summary>The etcd version reported by Status, as kine emulates it.</summary>
+    public const string EmulatedEtcdVersion = "3.5.13";
+
+    private readonly SqlDialect dialect;
+    private readonly SqlLog log;
+    private readonly RangeReader reader;
+    private readonly TxnExecutor executor;
+    private readonly IWriteExecutor writer;
+    private readonly WatchHub hub;
+    private readonly LogPoller poller;
+    private readonly Compactor compactor;
+    private readonly LeaseManager leases;
+    private readonly KineOptions options;
+
+    private KineStore(SqlDialect dialect, KineOptions options, long startRevision, ILoggerFactory loggers)
+    {
+        this.dialect = dialect;
+        this.options = options;
+        log = new SqlLog(dialect);
+        reader = new RangeReader(log);
+        executor = new TxnExecutor(log, reader);
+        hub = new WatchHub(startRevision);
+        LogPoller? pollerForWriter = null;
+        Action committed = () => pollerForWriter?.Notify();
+        writer = dialect.HasSingleWriter ? new GroupCommitWriter(dialect, committed) : new TransactionalWriter(dialect, committed);
+        poller = pollerForWriter = new LogPoller(log, writer, hub, startRevision, options.PollInterval, loggers.CreateLogger<LogPoller>());
+        compactor = new Compactor(log, writer, options, loggers.CreateLogger<Compactor>());
+        leases = new LeaseManager(log, writer, executor, options, TimeProvider.System, loggers.CreateLogger<LeaseManager>());
+    }
+
+    public DatastoreEndpoint Endpoint => dialect.Endpoint;
+
+    /// <summary>Opens (creating if needed) the datastore at an endpoint.</summary>
+    public static async Task<KineStore> OpenAsync(DatastoreEndpoint endpoint, KineOptions? options = null,
+        ILoggerFactory? loggers = null, CancellationToken cancellationToken = default)
+    {
+        var dialect = SqlDialect.For(endpoint);
+        try
+        {
+            await dialect.PrepareAsync(cancellationToken);
+            long current;
+            await using (var connection = dialect.OpenConnection())
+            {
+                LeaseTable.Create(connection);
+                var log = new SqlLog(dialect);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                log.EnsureCompactRevisionRow(connection, transaction);
+                current = log.Revisions(connection, transaction).Current;
+                await transaction.CommitAsync(cancellationToken);
+            }
+            var store = new KineStore(dialect, options ?? new KineOptions(), current, loggers ?? NullLoggerFactory.Instance);
+            await store.leases.RenewAllAsync(cancellationToken);
+            return store;
+        }
+        catch
+        {
+            await dialect.DisposeAsync();
+            throw;
+        }
+    }
+
+    public long WatchedRevision => hub.LastRevision;
+
+    public Task<RangeResponse> RangeAsync(RangeRequest request, CancellationToken cancellationToken = default) =>
+        ReadAsync(scope =>
+        {
+            var (current, compact) = log.Revisions(scope.Connection, scope.Transaction);
+            return reader.Range(scope, request, current, compact);
+        }, cancellationToken);
+
+    public Task<PutResponse> PutAsync(PutRequest request, CancellationToken cancellationToken = default) =>
+        WriteAsync(request, executor.Put, cancellationToken);
+
+    public Task<DeleteRangeResponse> DeleteRangeAsync(DeleteRangeRequest request, CancellationToken cancellationToken = default) =>
+        WriteAsync(request, executor.DeleteRange, cancellationToken);
+
+    public Task<TxnResponse> TxnAsync(TxnRequest request, CancellationToken cancellationToken = default)
+    {
+        TxnValidation.Check(request);
+        return WriteAsync(request, executor.Txn, cancellationToken);
+    }
+
+    public async Task<CompactionResponse> CompactAsync(CompactionRequest request, CancellationToken cancellationToken = default)
+    {
+        var current = await compactor.CompactAsync(request.Revision, cancellationToken);
+        return new CompactionResponse { Header = Headers.At(current) };
+    }
+
+    /// <summary>Compacts up to a revision without etcd's checks on it; the rows removed.</summary>
+    public Task<long> CompactToAsync(long revision, CancellationToken cancellationToken = default) =>
+        compactor.CompactToAsync(revision, cancellationToken);
+
+    public IEtcdWatch Watch(long watchId, WatchCreateRequest request, ChannelWriter<WatchResponse> output)
+    {
+        var key = request.Key.IsEmpty ? ByteString.CopyFrom(0) : request.Key;
+        var range = KeyCodec.Range(key, request.RangeEnd);
+        var watch = new KineWatch(watchId, request, range, hub, ReadHistory, output, options.ProgressNotifyInterval);
+        return new RunningWatch(watch, ReadRevisions().Compact);
+    }
+
+    public Task<LeaseGrantResponse> LeaseGrantAsync(LeaseGrantRequest request, CancellationToken cancellationToken = default) =>
+        leases.GrantAsync(request, cancellationToken);
+
+    public Task<LeaseRevokeResponse> LeaseRevokeAsync(LeaseRevokeRequest request, CancellationToken cancellationToken = default) =>
+        leases.RevokeAsync(request, cancellationToken);
+
+    public Task<LeaseKeepAliveResponse> LeaseKeepAliveAsync(LeaseKeepAliveRequest request, CancellationToken cancellationToken = default) =>
+        leases.KeepAliveAsync(request, cancellationToken);
+
+    public Task<LeaseTimeToLiveResponse> LeaseTimeToLiveAsync(LeaseTimeToLiveRequest request, CancellationToken cancellationToken = default) =>
+        ReadAsync(scope => leases.TimeToLive(scope, request), cancellationToken);
+
+    public Task<LeaseLeasesResponse> LeaseLeasesAsync(LeaseLeasesRequest request, CancellationToken cancellationToken = default) =>
+        ReadAsync(leases.Leases, cancellationToken);
+
+    public Task<StatusResponse> StatusAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync(scope =>
+        {
+            var (current, _) = log.Revisions(scope.Connection, scope.Transaction);
+            var size = log.DatabaseSize(scope.Connection);
+            return new StatusResponse
+            {
+                Header = Headers.At(current),
+                Version = EmulatedEtcdVersion,
+                DbSize = size,
+                DbSizeInUse = size,
+                Leader = Headers.MemberId,
+                RaftIndex = (ulong)current,
+                RaftTerm = 1,
+                RaftAppliedIndex = (ulong)current,
+            };
+        }, cancellationToken);
+
+    private async Task<TResponse> WriteAsync<TRequest, TResponse>(TRequest request, Func<WriteScope, TRequest, TResponse> work,
+        CancellationToken cancellationToken) where TRequest : IMessage
+    {
+        // etcd refuses a write whose request exceeds --max-request-bytes.
+        if (request.CalculateSize() > EtcdErrors.MaxRequestBytes)
+            throw EtcdErrors.RequestTooLarge();
+        return await writer.WriteAsync(sql =>
+        {
+            var (current, compact) = log.Revisions(sql.Connection, sql.Transaction);
+            return work(new WriteScope(sql, current, compact), request);
+        }, cancellationToken);
+    }
+
+    /// <summary>Runs a read in one snapshot of the database.</summary>
+    private async Task<T> ReadAsync<T>(Func<SqlScope, T> read, CancellationToken cancellationToken)
+    {
+        await using var connection = dialect.OpenConnection();
+        await using var transaction = dialect.BeginRead(connection);
+        cancellationToken.ThrowIfCancellationRequested();
+        return read(new SqlScope(connection, transaction));
+    }
+
+    private (long Current, long Compact) ReadRevisions()
+    {
+        using var connection = dialect.OpenConnection();
+        return log.Revisions(connection, null);
+    }
+
+    private (List<KineRow> Rows, long Compact) ReadHistory(KeyRange range, long from, long to, int limit)
+    {
+        using var connection = dialect.OpenConnection();
+        using var transaction = dialect.BeginRead(connection);
+        var (_, compact) = log.Revisions(connection, transaction);
+        return (log.History(connection, transaction, range, from, to, limit), compact);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await leases.DisposeAsync();
+        await compactor.DisposeAsync();
+        await poller.DisposeAsync();
+        await writer.DisposeAsync();
+        await dialect.DisposeAsync();
+    }
+
+    /// <summary>A watch running on the thread pool until disposed.</summary>
+    private sealed class RunningWatch : IEtcdWatch
+    {
+        private readonly KineWatch watch;
+        private readonly CancellationTokenSource stop = new();
+        private readonly Task running;
+
+        public RunningWatch(KineWatch watch, long compactRevision)
+        {
+            this.watch = watch;
+            running = Task.Run(() => watch.RunAsync(compactRevision, stop.Token));
+        }
+
+        public long WatchId => watch.WatchId;
+
+        public long SyncedRevision => watch.SyncedRevision;
+
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await running;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped, as asked.
+            }
+            catch (System.Threading.Channels.ChannelClosedException)
+            {
+                // The stream it wrote to has ended.
+            }
+            stop.Dispose();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System.Data.Common;
+using System.Globalization;
+using K3s.Kine.Sql;
+
+namespace K3s.Kine.Leases;
+
+/// <summary>
+/// Leases live in a table of their own beside kine's, so that granting or renewing one does not
+/// take a revision (as in etcd) and every server sharing the database sees the same leases.
+/// kine's lease column holds the lease id; ids stay below 2^31 because that column is an INTEGER.
+/// </summary>
+internal static class LeaseTable
+{
+    public const string Schema =
+        "CREATE TABLE IF NOT EXISTS k3sps_lease (id BIGINT NOT NULL PRIMARY KEY, ttl BIGINT NOT NULL, expires_at BIGINT NOT NULL)";
+
+    public static void Create(DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Schema;
+        command.ExecuteNonQuery();
+    }
+
+    public static (long Ttl, long ExpiresAt)? Find(DbConnection connection, DbTransaction? transaction, long id)
+    {
+        using var command = Command(connection, transaction, "SELECT ttl, expires_at FROM k3sps_lease WHERE id = @id", ("id", id));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (Int64(reader, 0), Int64(reader, 1)) : null;
+    }
+
+    public static bool TryInsert(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, long id, long ttl, long expiresAt)
+    {
+        using var command = Command(connection, transaction,
+            "INSERT INTO k3sps_lease(id, ttl, expires_at) VALUES(@id, @ttl, @expires)", ("id", id), ("ttl", ttl), ("expires", expiresAt));
+        try
+        {
+            command.ExecuteNonQuery();
+            return true;
+        }
+        catch (Exception e) when (dialect.IsUniqueViolation(e))
+        {
+            return false;
+        }
+    }
+
+    public static bool Delete(DbConnection connection, DbTransaction? transaction, long id)
+    {
+        using var command = Command(connection, transaction, "DELETE FROM k3sps_lease WHERE id = @id", ("id", id));
+        return command.ExecuteNonQuery() > 0;
+    }
+
+    /// <summary>Pushes the expiry out by the lease's TTL; false if there is no such lease.</summary>
+    public static bool Renew(DbConnection connection, DbTransaction? transaction, long id, long nowMilliseconds)
+    {
+        using var command = Command(connection, transaction,
+            "UPDATE k3sps_lease SET expires_at = @now + ttl * 1000 WHERE id = @id", ("id", id), ("now", nowMilliseconds));
+        return command.ExecuteNonQuery() > 0;
+    }
+
+    /// <summary>After a restart every lease gets its full TTL again, as etcd does when a leader starts.</summary>
+    public static void RenewAll(DbConnection connection, DbTransaction? transaction, long nowMilliseconds)
+    {
+        using var command = Command(connection, transaction, "UPDATE k3sps_lease SET expires_at = @now + ttl * 1000", ("now", nowMilliseconds));
+        command.ExecuteNonQuery();
+    }
+
+    public static List<long> Ids(DbConnection connection, DbTransaction? transaction, long? expiredBy = null)
+    {
+        using var command = expiredBy is { } now
+            ? Command(connection, transaction, "SELECT id FROM k3sps_lease WHERE expires_at <= @now ORDER BY id", ("now", now))
+            : Command(connection, transaction, "SELECT id FROM k3sps_lease ORDER BY id");
+        var ids = new List<long>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+            ids.Add(Int64(reader, 0));
+        return ids;
+    }
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, long Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+
+    private static long Int64(DbDataReader reader, int ordinal) => Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,137 @@
+using K3s.Kine.Sql;
+using K3s.Kine.Store;
+using Microsoft.Extensions.Logging;
+
+namespace K3s.Kine.Watch;
+
+/// <summary>
+/// Reads the log in id order and publishes it to the <see cref="WatchHub"/>: at once when this
+/// process writes, every second otherwise (for servers sharing the database). Ids must come in
+/// order without holes; a hole is a write still in flight or one that rolled back, so the poller
+/// waits for it briefly, then takes the id with a <c>gap-ID</c> row, as kine does, and after a
+/// second skips it.
+/// </summary>
+internal sealed class LogPoller : IAsyncDisposable
+{
+    private const int BatchSize = 500;
+    private static readonly TimeSpan GapPatience = TimeSpan.FromSeconds(1);
+
+    private readonly SqlLog log;
+    private readonly IWriteExecutor writer;
+    private readonly WatchHub hub;
+    private readonly ILogger logger;
+    private readonly TimeSpan interval;
+    private readonly SemaphoreSlim wake = new(0, 1);
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Task loop;
+    private long position;
+    private (long Revision, DateTime FirstSeen, int Sightings)? gap;
+
+    public LogPoller(SqlLog log, IWriteExecutor writer, WatchHub hub, long startRevision, TimeSpan interval, ILogger logger)
+    {
+        this.log = log;
+        this.writer = writer;
+        this.hub = hub;
+        this.logger = logger;
+        this.interval = interval;
+        position = startRevision;
+        loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>A write committed here: poll now instead of at the next tick.</summary>
+    public void Notify()
+    {
+        try
+        {
+            if (wake.CurrentCount == 0)
+                wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already woken.
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await wake.WaitAsync(gap is null ? interval : TimeSpan.FromMilliseconds(20), stopping.Token);
+                await PollAsync();
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "polling the datastore log failed; retrying");
+            }
+        }
+    }
+
+    private async Task PollAsync()
+    {
+        while (true)
+        {
+            List<KineRow> rows;
+            await using (var connection = log.Dialect.OpenConnection())
+                rows = log.After(connection, null, position, BatchSize);
+            if (rows.Count == 0)
+                return;
+
+            var accepted = new List<KineRow>(rows.Count);
+            var upTo = position;
+            var blocked = false;
+            foreach (var row in rows)
+            {
+                if (row.Id != upTo + 1 && !await AcceptGapAsync(upTo + 1))
+                {
+                    blocked = true;
+                    break;
+                }
+                accepted.Add(row);
+                upTo = row.Id;
+            }
+            if (upTo > position)
+            {
+                hub.Publish(accepted, upTo);
+                position = upTo;
+            }
+            if (blocked || rows.Count < BatchSize)
+                return;
+        }
+    }
+
+    /// <summary>Whether to go past a missing revision now (it was skipped); false to wait and re-read.</summary>
+    private async Task<bool> AcceptGapAsync(long missing)
+    {
+        var now = DateTime.UtcNow;
+        if (gap?.Revision != missing)
+        {
+            gap = (missing, now, 1);
+            return false;
+        }
+        var (_, firstSeen, sightings) = gap.Value;
+        gap = (missing, firstSeen, sightings + 1);
+        if (now - firstSeen > GapPatience)
+        {
+            logger.LogWarning("revision {Revision} is missing from the datastore log; skipping it", missing);
+            gap = null;
+            return true;
+        }
+        if (await writer.WriteAsync(scope => log.FillGap(scope.Connection, scope.Transaction, missing), stopping.Token))
+            logger.LogDebug("filled the gap at revision {Revision}", missing);
+        return false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stopping.CancelAsync();
+        await loop;
+        stopping.Dispose();
+        wake.Dispose();
+    }
+}
