@@ -31,8 +31,9 @@ $ServiceOut = Join-Path $Out 'k3sps'
 $StandInOut = Join-Path $Out 'tests/standin'
 $ResultsOut = Join-Path $Out 'test-results'
 
-# Debian packages: iproute2 for the network namespaces the tests use as simulated hosts.
-$DebianPackages = @('iproute2')
+# Debian packages the tests start for real: iproute2 (network namespaces as simulated hosts),
+# etcd 3.4 and etcdctl (the datastore's reference and client), PostgreSQL and MariaDB (external datastores).
+$DebianPackages = @('iproute2', 'etcd-server', 'etcd-client', 'postgresql', 'mariadb-server')
 
 function Invoke-Native {
     param([string] $Command, [string[]] $Arguments)

@@ -81,6 +81,8 @@ public sealed class SqliteDialect : SqlDialect
             foreach (var statement in Schema)
                 Execute(connection, statement);
             Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+            // Reading the newest row touches the end of the table: a truncated file fails here, not later.
+            Execute(connection, "SELECT MAX(id), COUNT(*) FROM kine WHERE id > (SELECT MAX(id) - 100 FROM kine)");
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26) // SQLITE_CORRUPT, SQLITE_NOTADB
         {

@@ -37,8 +37,10 @@ internal sealed class TxnExecutor(SqlLog log, RangeReader reader)
             throw EtcdErrors.LeaseNotFound();
         }
 
+        // A create follows the key's tombstone if it had one (keeping its value as old_value, as kine does);
+        // a brand-new key has prev_revision 0, so two racing creates of it collide on the unique index.
         scope.Revision = live is null
-            ? log.Insert(connection, transaction, key, created: true, deleted: false, 0, latest?.Id ?? 0, lease, value, null)
+            ? log.Insert(connection, transaction, key, created: true, deleted: false, 0, latest?.Id ?? 0, lease, value, latest?.Value)
             : log.Insert(connection, transaction, key, created: false, deleted: false, live.EffectiveCreateRevision, live.Id, lease, value, live.Value);
 
         var response = new PutResponse { Header = Headers.At(scope.Revision) };
