@@ -109,12 +109,17 @@ public sealed class KineStore : IEtcdStore, IAsyncDisposable
     public Task<long> CompactToAsync(long revision, CancellationToken cancellationToken = default) =>
         compactor.CompactToAsync(revision, cancellationToken);
 
-    public IEtcdWatch Watch(long watchId, WatchCreateRequest request, ChannelWriter<WatchResponse> output)
+    public async Task<IEtcdWatch> WatchAsync(long watchId, WatchCreateRequest request, ChannelWriter<WatchResponse> output,
+        CancellationToken cancellationToken = default)
     {
         var key = request.Key.IsEmpty ? ByteString.CopyFrom(0) : request.Key;
         var range = KeyCodec.Range(key, request.RangeEnd);
-        var watch = new KineWatch(watchId, request, range, hub, ReadHistory, output, options.ProgressNotifyInterval);
-        return new RunningWatch(watch, ReadRevisions().Compact);
+        // "From now" is from the committed revision, which the poller may not have published yet.
+        var (current, compact) = ReadRevisions();
+        var start = request.StartRevision > 0 ? request.StartRevision : current + 1;
+        await output.WriteAsync(new WatchResponse { WatchId = watchId, Created = true, Header = Headers.At(current) }, cancellationToken);
+        var watch = new KineWatch(watchId, request, start, range, hub, ReadHistory, output, options.ProgressNotifyInterval);
+        return new RunningWatch(watch, compact);
     }
 
     public Task<LeaseGrantResponse> LeaseGrantAsync(LeaseGrantRequest request, CancellationToken cancellationToken = default) =>
@@ -136,7 +141,7 @@ public sealed class KineStore : IEtcdStore, IAsyncDisposable
         ReadAsync(scope =>
         {
             var (current, _) = log.Revisions(scope.Connection, scope.Transaction);
-            var size = log.DatabaseSize(scope.Connection);
+            var size = log.DatabaseSize(scope.Connection, scope.Transaction);
             return new StatusResponse
             {
                 Header = Headers.At(current),

@@ -16,11 +16,13 @@ public interface IEtcdStore
     Task<CompactionResponse> CompactAsync(CompactionRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Starts a watch that writes its responses (events, progress notifications, a final compacted
-    /// cancellation), tagged with <paramref name="watchId"/>, to <paramref name="output"/> in revision
-    /// order. Several watches may share one output. Disposing the watch stops it.
+    /// Starts a watch: writes its created response to <paramref name="output"/> before returning, then
+    /// its events, progress notifications and any final compacted cancellation, tagged with
+    /// <paramref name="watchId"/>, in revision order. A start revision of 0 means the revision after
+    /// the current one. Several watches may share one output. Disposing the watch stops it.
     /// </summary>
-    IEtcdWatch Watch(long watchId, WatchCreateRequest request, ChannelWriter<WatchResponse> output);
+    Task<IEtcdWatch> WatchAsync(long watchId, WatchCreateRequest request, ChannelWriter<WatchResponse> output,
+        CancellationToken cancellationToken = default);
 
     /// <summary>The newest revision watches have been given (or are being given) so far.</summary>
     long WatchedRevision { get; }

@@ -66,6 +66,12 @@ internal sealed class WatchService(IEtcdStore store) : Core.Etcd.Watch.WatchBase
 
         async Task CreateAsync(WatchCreateRequest create)
         {
+            if (!create.RangeEnd.IsEmpty && !(create.RangeEnd.Length == 1 && create.RangeEnd[0] == 0)
+                && create.Key.Span.SequenceCompareTo(create.RangeEnd.Span) >= 0)
+            {
+                await RefuseAsync(StreamWatchId, "mvcc: watcher range is empty");
+                return;
+            }
             var id = create.WatchId;
             if (id == 0)
             {
@@ -78,27 +84,13 @@ internal sealed class WatchService(IEtcdStore store) : Core.Etcd.Watch.WatchBase
                 await RefuseAsync(StreamWatchId, "mvcc: duplicate watch ID provided on the WatchStream");
                 return;
             }
-            if (!create.RangeEnd.IsEmpty && !(create.RangeEnd.Length == 1 && create.RangeEnd[0] == 0)
-                && create.Key.Span.SequenceCompareTo(create.RangeEnd.Span) >= 0)
-            {
-                await RefuseAsync(id, "mvcc: watcher range is empty");
-                return;
-            }
-            // The created response goes out before any event of the watch.
-            await output.Writer.WriteAsync(new WatchResponse
-            {
-                WatchId = id,
-                Created = true,
-                Header = Headers.At(store.WatchedRevision),
-            }, context.CancellationToken);
             try
             {
-                watches[id] = store.Watch(id, create, output.Writer);
+                watches[id] = await store.WatchAsync(id, create, output.Writer, context.CancellationToken);
             }
             catch (RpcException e)
             {
-                await output.Writer.WriteAsync(new WatchResponse { WatchId = id, Canceled = true, CancelReason = e.Status.Detail },
-                    context.CancellationToken);
+                await RefuseAsync(id, e.Status.Detail);
             }
         }
 

@@ -6,6 +6,7 @@ namespace K3s.Kine.Sql;
 /// <c>deleted = 1</c> that keeps the last value.
 /// </summary>
 /// <param name="Version">Rows of this key since its creation up to this one (computed by the query, not stored).</param>
+/// <param name="PrevLease">The lease of the row this one replaced; read only for watch events, which report it.</param>
 public sealed record KineRow(
     long Id,
     string Name,
@@ -16,7 +17,8 @@ public sealed record KineRow(
     long Lease,
     byte[]? Value,
     byte[]? OldValue,
-    long Version)
+    long Version,
+    long PrevLease = 0)
 {
     /// <summary>The row kine keeps its compact revision in (in <c>prev_revision</c>).</summary>
     public const string CompactRevisionKey = "compact_rev_key";

@@ -63,11 +63,20 @@ public sealed class MySqlDialect : SqlDialect
         }
     }
 
+    /// <summary>kine's schema stores names as VARCHAR CHARACTER SET ascii: other text cannot be stored or compared.</summary>
+    public override void CheckKey(string key)
+    {
+        if (!System.Text.Ascii.IsValid(key))
+            throw K3s.Core.Etcd.EtcdErrors.Error(Grpc.Core.StatusCode.InvalidArgument,
+                "k3sps: keys must be ASCII on MySQL and MariaDB (kine's schema stores them as VARCHAR CHARACTER SET ascii)");
+    }
+
     public override DbConnection OpenConnection() => dataSource.OpenConnection();
 
-    public override long DatabaseSize(DbConnection connection)
+    public override long DatabaseSize(DbConnection connection, DbTransaction? transaction)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText =
             "SELECT COALESCE(SUM(data_length + index_length), 0) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'kine'";
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);

@@ -69,9 +69,10 @@ public sealed class PostgresDialect : SqlDialect
 
     public override DbConnection OpenConnection() => dataSource.OpenConnection();
 
-    public override long DatabaseSize(DbConnection connection)
+    public override long DatabaseSize(DbConnection connection, DbTransaction? transaction)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "SELECT pg_total_relation_size('kine')";
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }

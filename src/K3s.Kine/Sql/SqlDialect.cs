@@ -32,6 +32,11 @@ public abstract class SqlDialect : IAsyncDisposable
     /// <summary>A read-only snapshot: the statements of one request see the same revision.</summary>
     public virtual DbTransaction BeginRead(DbConnection connection) => connection.BeginTransaction(IsolationLevel.RepeatableRead);
 
+    /// <summary>Refuses a key the database cannot store or compare (see MySQL's override).</summary>
+    public virtual void CheckKey(string key)
+    {
+    }
+
     /// <summary>The expression to compare key names with, for a given range (see SQLite's override).</summary>
     public virtual string NameExpression(string column, KeyRange range) => column;
 
@@ -39,7 +44,7 @@ public abstract class SqlDialect : IAsyncDisposable
     public abstract string InsertReturningIdSql { get; }
 
     /// <summary>Bytes the database takes on disk.</summary>
-    public abstract long DatabaseSize(DbConnection connection);
+    public abstract long DatabaseSize(DbConnection connection, DbTransaction? transaction);
 
     /// <summary>Another writer took the same (name, prev_revision): the optimistic write lost.</summary>
     public abstract bool IsUniqueViolation(Exception exception);

@@ -16,6 +16,9 @@ public sealed class SqlLog(SqlDialect dialect)
         "(SELECT COUNT(*) FROM kine AS vkv WHERE vkv.name = kv.name " +
         "AND vkv.id >= CASE WHEN kv.created = 1 THEN kv.id ELSE kv.create_revision END AND vkv.id <= kv.id) AS version";
 
+    // Watch events report the previous revision's lease, which only the row it replaced holds.
+    private const string EventColumns = Columns + ", (SELECT pkv.lease FROM kine AS pkv WHERE pkv.id = kv.prev_revision) AS prev_lease";
+
     private const string RevisionsSql =
         "SELECT (SELECT MAX(rkv.id) FROM kine AS rkv), " +
         "(SELECT MAX(crkv.prev_revision) FROM kine AS crkv WHERE crkv.name = 'compact_rev_key')";
@@ -34,6 +37,7 @@ public sealed class SqlLog(SqlDialect dialect)
     /// <summary>The newest row of a key at or below a revision, tombstones included.</summary>
     public KineRow? Latest(DbConnection connection, DbTransaction? transaction, string name, long atRevision)
     {
+        dialect.CheckKey(name);
         using var command = Command(connection, transaction,
             $"SELECT {Columns} FROM kine AS kv WHERE kv.name = @name AND kv.id <= @revision ORDER BY kv.id DESC LIMIT 1");
         Add(command, "name", name);
@@ -77,7 +81,7 @@ public sealed class SqlLog(SqlDialect dialect)
     public List<KineRow> After(DbConnection connection, DbTransaction? transaction, long afterId, int limit)
     {
         using var command = Command(connection, transaction,
-            $"SELECT {Columns} FROM kine AS kv WHERE kv.id > @after ORDER BY kv.id ASC LIMIT @limit");
+            $"SELECT {EventColumns} FROM kine AS kv WHERE kv.id > @after ORDER BY kv.id ASC LIMIT @limit");
         Add(command, "after", afterId);
         Add(command, "limit", limit);
         return Read(command);
@@ -87,7 +91,7 @@ public sealed class SqlLog(SqlDialect dialect)
     public List<KineRow> History(DbConnection connection, DbTransaction? transaction, KeyRange range, long fromId, long toId, int limit)
     {
         using var command = Command(connection, transaction,
-            $"SELECT {Columns} FROM kine AS kv WHERE kv.id >= @from AND kv.id <= @to AND {range.Condition(dialect.NameExpression("kv.name", range))} " +
+            $"SELECT {EventColumns} FROM kine AS kv WHERE kv.id >= @from AND kv.id <= @to AND {range.Condition(dialect.NameExpression("kv.name", range))} " +
             "ORDER BY kv.id ASC LIMIT @limit");
         Add(command, "from", fromId);
         Add(command, "to", toId);
@@ -170,20 +174,23 @@ public sealed class SqlLog(SqlDialect dialect)
         update.ExecuteNonQuery();
     }
 
-    public long DatabaseSize(DbConnection connection) => dialect.DatabaseSize(connection);
+    public long DatabaseSize(DbConnection connection, DbTransaction? transaction) => dialect.DatabaseSize(connection, transaction);
 
     private string NewestPerName(KeyRange range) =>
         $"SELECT MAX(mkv.id) AS id FROM kine AS mkv WHERE {range.Condition(dialect.NameExpression("mkv.name", range))} AND mkv.id <= @revision " +
         "AND mkv.name != 'compact_rev_key' GROUP BY mkv.name";
 
-    private static void AddRange(DbCommand command, KeyRange range, long atRevision)
+    private void AddRange(DbCommand command, KeyRange range, long atRevision)
     {
         AddKeys(command, range);
         Add(command, "revision", atRevision);
     }
 
-    private static void AddKeys(DbCommand command, KeyRange range)
+    private void AddKeys(DbCommand command, KeyRange range)
     {
+        dialect.CheckKey(range.Start);
+        if (range.End is not null)
+            dialect.CheckKey(range.End);
         Add(command, "start", range.Start);
         if (!range.IsSingleKey && range.End is not null)
             Add(command, "end", range.End);
@@ -221,7 +228,8 @@ public sealed class SqlLog(SqlDialect dialect)
                 Lease: Int64Or0(reader, 6),
                 Value: reader.IsDBNull(7) ? null : (byte[])reader.GetValue(7),
                 OldValue: reader.IsDBNull(8) ? null : (byte[])reader.GetValue(8),
-                Version: Int64Or0(reader, 9)));
+                Version: Int64Or0(reader, 9),
+                PrevLease: reader.FieldCount > 10 ? Int64Or0(reader, 10) : 0));
         }
         return rows;
     }

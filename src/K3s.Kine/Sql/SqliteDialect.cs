@@ -108,9 +108,10 @@ public sealed class SqliteDialect : SqlDialect
     /// <summary>Deferred: a reader takes no lock until it reads, and never blocks the writer (WAL).</summary>
     public override DbTransaction BeginRead(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: true);
 
-    public override long DatabaseSize(DbConnection connection)
+    public override long DatabaseSize(DbConnection connection, DbTransaction? transaction)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()";
         var size = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         var wal = new FileInfo(Path + "-wal");

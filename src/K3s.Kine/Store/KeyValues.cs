@@ -39,6 +39,6 @@ internal static class KeyValues
         ModRevision = row.PrevRevision,
         Version = row.Version - 1,
         Value = row.OldValue is null ? ByteString.Empty : ByteString.CopyFrom(row.OldValue),
-        Lease = row.Deleted ? row.Lease : 0,
+        Lease = row.Deleted ? row.Lease : row.PrevLease,
     };
 }

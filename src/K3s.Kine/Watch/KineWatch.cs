@@ -23,7 +23,7 @@ internal sealed class KineWatch
     private readonly TimeSpan progressInterval;
     private long synced;
 
-    public KineWatch(long watchId, WatchCreateRequest request, KeyRange range, WatchHub hub,
+    public KineWatch(long watchId, WatchCreateRequest request, long startRevision, KeyRange range, WatchHub hub,
         Func<KeyRange, long, long, int, (List<KineRow> Rows, long Compact)> readHistory,
         ChannelWriter<WatchResponse> output, TimeSpan progressInterval)
     {
@@ -34,8 +34,7 @@ internal sealed class KineWatch
         this.readHistory = readHistory;
         this.output = output;
         this.progressInterval = progressInterval;
-        // A start of 0 means "from the next revision".
-        synced = (request.StartRevision > 0 ? request.StartRevision : hub.LastRevision + 1) - 1;
+        synced = startRevision - 1;
     }
 
     public long WatchId { get; }
@@ -46,7 +45,7 @@ internal sealed class KineWatch
     /// <summary>Runs until cancelled, or until the watch is cancelled for compaction.</summary>
     public async Task RunAsync(long compactRevision, CancellationToken cancellationToken)
     {
-        if (request.StartRevision > 0 && request.StartRevision < compactRevision)
+        if (SyncedRevision + 1 < compactRevision)
         {
             await SendCompactedAsync(compactRevision, cancellationToken);
             return;

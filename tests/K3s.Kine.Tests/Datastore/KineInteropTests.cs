@@ -84,7 +84,7 @@ public sealed class KineInteropTests : IDisposable
         await using var store = await OpenAsync();
         var output = Channel.CreateUnbounded<WatchResponse>();
 
-        await using (store.Watch(1, new WatchCreateRequest { Key = ByteString.CopyFromUtf8("/"), RangeEnd = ByteString.CopyFrom(0), StartRevision = 1, PrevKv = true }, output.Writer))
+        await using (await store.WatchAsync(1, new WatchCreateRequest { Key = ByteString.CopyFromUtf8("/"), RangeEnd = ByteString.CopyFrom(0), StartRevision = 1, PrevKv = true }, output.Writer))
         {
             var events = new List<Event>();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -25,6 +25,9 @@ public interface IEtcdApiTarget
 
     IReadOnlySet<KnownDifference> Differences { get; }
 
+    /// <summary>What the servers logged (kine in process: warnings and errors); empty for etcd.</summary>
+    List<string> DrainServerLog();
+
     /// <summary>
     /// A second server of the same kind that only the holder of the lease uses, for tests that compact:
     /// compaction is global, and would take history from the other tests of the shared server.
@@ -81,8 +84,16 @@ public abstract class EtcdApiTarget : IEtcdApiTarget, IAsyncLifetime
         }
         finally
         {
-            if (main is not null)
-                await main.Stop();
+            try
+            {
+                if (main is not null)
+                    await main.Stop();
+            }
+            finally
+            {
+                exclusive.Dispose();
+                Stopped();
+            }
         }
     }
 
@@ -103,10 +114,17 @@ public abstract class EtcdApiTarget : IEtcdApiTarget, IAsyncLifetime
         return new ExclusiveInstance(spare.Channel, spare.Address, () => exclusive.Release());
     }
 
+    public virtual List<string> DrainServerLog() => [];
+
     public override string ToString() => Database is { } database ? $"{Flavor} on {database}" : Flavor.ToString();
 
     /// <param name="name">Tells the target's servers apart (database or directory names).</param>
     protected abstract Task<Instance> StartAsync(string name);
+
+    /// <summary>After both servers stopped: removes what they left.</summary>
+    protected virtual void Stopped()
+    {
+    }
 
     /// <summary>HTTP/2 without TLS, and no proxy: an http_proxy in the environment must not catch 127.0.0.1.</summary>
     protected static GrpcChannel Connect(string address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions

@@ -31,17 +31,19 @@ public sealed class EtcdTarget : EtcdApiTarget
 /// <summary>K3s.Kine in this process: a <see cref="KineStore"/> served by a <see cref="DatastoreServer"/> on 127.0.0.1:0.</summary>
 public abstract class KineTarget : EtcdApiTarget
 {
-    private static readonly IReadOnlySet<KnownDifference> KineDifferences = new HashSet<KnownDifference>
+    protected static readonly IReadOnlySet<KnownDifference> KineDifferences = new HashSet<KnownDifference>
     {
         KnownDifference.MultiKeyTxnTakesOneRevisionPerKey,
         KnownDifference.MultiKeyDeleteTakesOneRevisionPerKey,
         KnownDifference.LeaseRevokeTakesOneRevisionPerKey,
         KnownDifference.VersionCountsRetainedRevisions,
         KnownDifference.KeysMustBeUtf8,
+        KnownDifference.KeysCannotContainNul,
         KnownDifference.LeaseIdsBelow2Pow31,
     };
 
     private readonly TemporaryDirectory dataDir = new();
+    private readonly ServerLog serverLog = new();
 
     public override Flavor Flavor => Flavor.Kine;
 
@@ -60,11 +62,11 @@ public abstract class KineTarget : EtcdApiTarget
     protected override async Task<Instance> StartAsync(string name)
     {
         var endpoint = DatastoreEndpoint.Parse(NewEndpoint(name, dataDir.Path), dataDir.Path);
-        var store = await KineStore.OpenAsync(endpoint, Options);
+        var store = await KineStore.OpenAsync(endpoint, Options, serverLog);
         DatastoreServer server;
         try
         {
-            server = await DatastoreServer.StartAsync(store, ["127.0.0.1:0"]);
+            server = await DatastoreServer.StartAsync(store, ["127.0.0.1:0"], serverLog);
         }
         catch
         {
@@ -79,10 +81,12 @@ public abstract class KineTarget : EtcdApiTarget
             channel.Dispose();
             await server.DisposeAsync();
             await store.DisposeAsync();
-            if (name == "main")
-                dataDir.Dispose();
         });
     }
+
+    public override List<string> DrainServerLog() => serverLog.Drain();
+
+    protected override void Stopped() => dataDir.Dispose();
 }
 
 public sealed class KineSqliteTarget : KineTarget
@@ -106,7 +110,7 @@ public sealed class KinePostgresTarget(PostgresFixture postgres) : KineTarget
 public sealed class KineMariaDbTarget(MariaDbFixture mariaDb) : KineTarget
 {
     private static readonly IReadOnlySet<KnownDifference> MariaDbDifferences = new HashSet<KnownDifference>(
-        new KineSqliteTarget().Differences.Append(KnownDifference.MySqlKeysAreAsciiCaseInsensitive));
+        KineDifferences.Append(KnownDifference.MySqlKeysAreAsciiCaseInsensitive));
 
     public override DatabaseKind? Database => DatabaseKind.MySql;
 

@@ -31,13 +31,19 @@ public enum KnownDifference
     /// <summary>kine stores keys as text: a key that is not UTF-8 (byte 0xFF) is InvalidArgument; etcd keys are bytes.</summary>
     KeysMustBeUtf8,
 
+    /// <summary>
+    /// PostgreSQL text cannot hold NUL, so kine refuses a key with a NUL byte inside it (InvalidArgument) on every
+    /// database; etcd keys may hold any byte. (A key or range_end that is exactly "\0" keeps etcd's meaning.)
+    /// </summary>
+    KeysCannotContainNul,
+
     /// <summary>kine's lease column is a 32-bit INTEGER: Grant with an ID of 2^40 is InvalidArgument; etcd takes any positive int64.</summary>
     LeaseIdsBelow2Pow31,
 
     /// <summary>
     /// MySQL/MariaDB only: kine's name column is VARCHAR CHARACTER SET ascii with the default case-insensitive
     /// collation, so "/A" and "/a" are one key (the second put updates the first, which then reads back under
-    /// the newer spelling), and a key with a non-ASCII character cannot be stored at all.
+    /// the newer spelling); a key with a non-ASCII character can be neither written nor read: InvalidArgument.
     /// </summary>
     MySqlKeysAreAsciiCaseInsensitive,
 }
