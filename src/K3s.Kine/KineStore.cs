@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Threading.Channels;
 using Google.Protobuf;
 using K3s.Core.Etcd;
@@ -12,7 +13,7 @@ namespace K3s.Kine;
 
 /// <summary>
 /// The datastore: etcd's API over a kine log in SQLite, PostgreSQL or MySQL. Reads run on pooled
-/// connections in their own snapshot; writes go through one <see cref="IWriteExecutor"/> and wake
+/// sessions in their own snapshot; writes go through one <see cref="IWriteExecutor"/> and wake
 /// the log poller, which feeds every watch.
 /// </summary>
 public sealed class KineStore : IEtcdStore, IAsyncDisposable
@@ -58,18 +59,23 @@ public sealed class KineStore : IEtcdStore, IAsyncDisposable
         {
             await dialect.PrepareAsync(cancellationToken);
             long current;
-            await using (var connection = dialect.OpenConnection())
+            using (var session = dialect.OpenSession())
             {
-                LeaseTable.Create(connection);
+                LeaseTable.Create(session);
                 var log = new SqlLog(dialect);
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                log.EnsureCompactRevisionRow(connection, transaction);
-                current = log.Revisions(connection, transaction).Current;
+                await using var transaction = await session.Connection.BeginTransactionAsync(cancellationToken);
+                log.EnsureCompactRevisionRow(session, transaction);
+                current = log.Revisions(session, transaction).Current;
                 await transaction.CommitAsync(cancellationToken);
             }
             var store = new KineStore(dialect, options ?? new KineOptions(), current, loggers ?? NullLoggerFactory.Instance);
             await store.leases.RenewAllAsync(cancellationToken);
             return store;
+        }
+        catch (DbException e)
+        {
+            await dialect.DisposeAsync();
+            throw new DatastoreException($"{endpoint}: {e.Message}", e);
         }
         catch
         {
@@ -83,7 +89,7 @@ public sealed class KineStore : IEtcdStore, IAsyncDisposable
     public Task<RangeResponse> RangeAsync(RangeRequest request, CancellationToken cancellationToken = default) =>
         ReadAsync(scope =>
         {
-            var (current, compact) = log.Revisions(scope.Connection, scope.Transaction);
+            var (current, compact) = log.Revisions(scope.Session, scope.Transaction);
             return reader.Range(scope, request, current, compact);
         }, cancellationToken);
 
@@ -140,8 +146,8 @@ public sealed class KineStore : IEtcdStore, IAsyncDisposable
     public Task<StatusResponse> StatusAsync(CancellationToken cancellationToken = default) =>
         ReadAsync(scope =>
         {
-            var (current, _) = log.Revisions(scope.Connection, scope.Transaction);
-            var size = log.DatabaseSize(scope.Connection, scope.Transaction);
+            var (current, _) = log.Revisions(scope.Session, scope.Transaction);
+            var size = log.DatabaseSize(scope.Session, scope.Transaction);
             return new StatusResponse
             {
                 Header = Headers.At(current),
@@ -163,7 +169,7 @@ public sealed class KineStore : IEtcdStore, IAsyncDisposable
             throw EtcdErrors.RequestTooLarge();
         return await writer.WriteAsync(sql =>
         {
-            var (current, compact) = log.Revisions(sql.Connection, sql.Transaction);
+            var (current, compact) = log.Revisions(sql.Session, sql.Transaction);
             return work(new WriteScope(sql, current, compact), request);
         }, cancellationToken);
     }
@@ -171,24 +177,24 @@ public sealed class KineStore : IEtcdStore, IAsyncDisposable
     /// <summary>Runs a read in one snapshot of the database.</summary>
     private async Task<T> ReadAsync<T>(Func<SqlScope, T> read, CancellationToken cancellationToken)
     {
-        await using var connection = dialect.OpenConnection();
-        await using var transaction = dialect.BeginRead(connection);
+        using var session = dialect.OpenSession();
+        await using var transaction = dialect.BeginRead(session);
         cancellationToken.ThrowIfCancellationRequested();
-        return read(new SqlScope(connection, transaction));
+        return read(new SqlScope(session, transaction));
     }
 
     private (long Current, long Compact) ReadRevisions()
     {
-        using var connection = dialect.OpenConnection();
-        return log.Revisions(connection, null);
+        using var session = dialect.OpenSession();
+        return log.Revisions(session, null);
     }
 
     private (List<KineRow> Rows, long Compact) ReadHistory(KeyRange range, long from, long to, int limit)
     {
-        using var connection = dialect.OpenConnection();
-        using var transaction = dialect.BeginRead(connection);
-        var (_, compact) = log.Revisions(connection, transaction);
-        return (log.History(connection, transaction, range, from, to, limit), compact);
+        using var session = dialect.OpenSession();
+        using var transaction = dialect.BeginRead(session);
+        var (_, compact) = log.Revisions(session, transaction);
+        return (log.History(session, transaction, range, from, to, limit), compact);
     }
 
     public async ValueTask DisposeAsync()

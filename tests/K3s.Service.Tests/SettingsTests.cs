@@ -41,20 +41,27 @@ public sealed class SettingsTests : IDisposable
     }
 
     [Fact]
-    public void Agent_And_Datastore_ReportTheirDefaults()
+    public void Agent_ReportsItsDefaults()
     {
         var config = directory.Write("config.yaml", "");
 
         var agent = CliRun.Of(["agent", "-c", config]);
-        var datastore = CliRun.Of(["datastore", "-c", config]);
 
         Assert.StartsWith("k3sps agent: not implemented yet", agent.Stderr);
         Assert.Equal(1, agent.ExitCode);
         Assert.Equal("/var/lib/rancher/k3s", agent.Settings["data-dir"]);
         Assert.Equal("", agent.Settings["server"]);
-        Assert.StartsWith("k3sps datastore: not implemented yet", datastore.Stderr);
+    }
+
+    [Fact]
+    public void Datastore_TakesItsEndpointFromTheConfigFile_AndRefusesAnUnknownScheme()
+    {
+        var config = directory.Write("config.yaml", "endpoint: redis://127.0.0.1:6379\n");
+
+        var datastore = CliRun.Of(["datastore", "-c", config]);
+
         Assert.Equal(1, datastore.ExitCode);
-        Assert.Equal("127.0.0.1:2379", datastore.Settings["listen-address"]);
+        Assert.Contains("k3sps datastore: unsupported datastore endpoint 'redis://127.0.0.1:6379'", datastore.Stderr);
     }
 
     [Fact]

@@ -57,11 +57,17 @@ Describe 'k3sps' {
     }
 
     It 'says clearly that a subcommand is not implemented yet, and fails' -ForEach @(
-        @{ Subcommand = 'server' }, @{ Subcommand = 'agent' }, @{ Subcommand = 'datastore' }
+        @{ Subcommand = 'server' }, @{ Subcommand = 'agent' }
     ) {
         $run = Invoke-K3sps $Subcommand, '-c', $config
         $run.ExitCode | Should -Be 1
         $run.Error | Should -Match "^k3sps ${Subcommand}: not implemented yet"
+    }
+
+    It 'says clearly which datastore endpoint it cannot reach, and fails' {
+        $run = Invoke-K3sps 'datastore', '--endpoint', 'postgres://k3s@127.0.0.1:1/k3s?sslmode=disable', '--listen-address', '127.0.0.1:0'
+        $run.ExitCode | Should -Be 1
+        $run.Error | Should -Match '^k3sps datastore: postgres://k3s@127\.0\.0\.1:1/k3s\?sslmode=disable: '
     }
 
     It 'names a config file given with --config that does not exist' {

@@ -49,16 +49,16 @@ internal sealed class LeaseManager : IAsyncDisposable
             var id = request.ID;
             if (id != 0)
             {
-                if (!LeaseTable.TryInsert(scope.Connection, scope.Transaction, log.Dialect, id, ttl, Now + ttl * 1000))
+                if (!LeaseTable.TryInsert(scope.Session, scope.Transaction, log.Dialect, id, ttl, Now + ttl * 1000))
                     throw EtcdErrors.LeaseExists();
             }
             else
             {
                 do
                     id = Random.Shared.Next(1, int.MaxValue);
-                while (!LeaseTable.TryInsert(scope.Connection, scope.Transaction, log.Dialect, id, ttl, Now + ttl * 1000));
+                while (!LeaseTable.TryInsert(scope.Session, scope.Transaction, log.Dialect, id, ttl, Now + ttl * 1000));
             }
-            var (current, _) = log.Revisions(scope.Connection, scope.Transaction);
+            var (current, _) = log.Revisions(scope.Session, scope.Transaction);
             return new LeaseGrantResponse { Header = Headers.At(current), ID = id, TTL = ttl };
         }, cancellationToken);
     }
@@ -74,31 +74,31 @@ internal sealed class LeaseManager : IAsyncDisposable
     public Task<LeaseKeepAliveResponse> KeepAliveAsync(LeaseKeepAliveRequest request, CancellationToken cancellationToken) =>
         writer.WriteAsync(scope =>
         {
-            var renewed = LeaseTable.Renew(scope.Connection, scope.Transaction, request.ID, Now);
-            var lease = renewed ? LeaseTable.Find(scope.Connection, scope.Transaction, request.ID) : null;
-            var (current, _) = log.Revisions(scope.Connection, scope.Transaction);
+            var renewed = LeaseTable.Renew(scope.Session, scope.Transaction, request.ID, Now);
+            var lease = renewed ? LeaseTable.Find(scope.Session, scope.Transaction, request.ID) : null;
+            var (current, _) = log.Revisions(scope.Session, scope.Transaction);
             return new LeaseKeepAliveResponse { Header = Headers.At(current), ID = request.ID, TTL = lease?.Ttl ?? 0 };
         }, cancellationToken);
 
     /// <summary>An unknown lease has TTL -1, as in etcd.</summary>
     public LeaseTimeToLiveResponse TimeToLive(SqlScope scope, LeaseTimeToLiveRequest request)
     {
-        var (current, _) = log.Revisions(scope.Connection, scope.Transaction);
+        var (current, _) = log.Revisions(scope.Session, scope.Transaction);
         var response = new LeaseTimeToLiveResponse { Header = Headers.At(current), ID = request.ID, TTL = -1 };
-        if (LeaseTable.Find(scope.Connection, scope.Transaction, request.ID) is not { } lease)
+        if (LeaseTable.Find(scope.Session, scope.Transaction, request.ID) is not { } lease)
             return response;
         response.GrantedTTL = lease.Ttl;
         response.TTL = Math.Max(0, (long)Math.Ceiling((lease.ExpiresAt - Now) / 1000.0));
         if (request.Keys)
-            response.Keys.AddRange(log.LiveWithLease(scope.Connection, scope.Transaction, request.ID, current).Select(row => KeyCodec.Encode(row.Name)));
+            response.Keys.AddRange(log.LiveWithLease(scope.Session, scope.Transaction, request.ID, current).Select(row => KeyCodec.Encode(row.Name)));
         return response;
     }
 
     public LeaseLeasesResponse Leases(SqlScope scope)
     {
-        var (current, _) = log.Revisions(scope.Connection, scope.Transaction);
+        var (current, _) = log.Revisions(scope.Session, scope.Transaction);
         var response = new LeaseLeasesResponse { Header = Headers.At(current) };
-        response.Leases.AddRange(LeaseTable.Ids(scope.Connection, scope.Transaction).Select(id => new LeaseStatus { ID = id }));
+        response.Leases.AddRange(LeaseTable.Ids(scope.Session, scope.Transaction).Select(id => new LeaseStatus { ID = id }));
         return response;
     }
 
@@ -108,13 +108,13 @@ internal sealed class LeaseManager : IAsyncDisposable
     /// </summary>
     private long? Revoke(SqlScope sql, long id, long? onlyIfExpiredBy = null)
     {
-        if (onlyIfExpiredBy is { } now && !(LeaseTable.Find(sql.Connection, sql.Transaction, id) is { } lease && lease.ExpiresAt <= now))
+        if (onlyIfExpiredBy is { } now && !(LeaseTable.Find(sql.Session, sql.Transaction, id) is { } lease && lease.ExpiresAt <= now))
             return null;
-        if (!LeaseTable.Delete(sql.Connection, sql.Transaction, id))
+        if (!LeaseTable.Delete(sql.Session, sql.Transaction, id))
             return null;
-        var (current, compact) = log.Revisions(sql.Connection, sql.Transaction);
+        var (current, compact) = log.Revisions(sql.Session, sql.Transaction);
         var scope = new WriteScope(sql, current, compact);
-        executor.Delete(scope, log.LiveWithLease(sql.Connection, sql.Transaction, id, current));
+        executor.Delete(scope, log.LiveWithLease(sql.Session, sql.Transaction, id, current));
         return scope.Revision;
     }
 
@@ -122,7 +122,7 @@ internal sealed class LeaseManager : IAsyncDisposable
     public Task RenewAllAsync(CancellationToken cancellationToken) =>
         writer.WriteAsync(scope =>
         {
-            LeaseTable.RenewAll(scope.Connection, scope.Transaction, Now);
+            LeaseTable.RenewAll(scope.Session, scope.Transaction, Now);
             return true;
         }, cancellationToken);
 
@@ -134,8 +134,8 @@ internal sealed class LeaseManager : IAsyncDisposable
             {
                 await Task.Delay(options.LeaseCheckInterval, clock, stopping.Token);
                 List<long> expired;
-                await using (var connection = log.Dialect.OpenConnection())
-                    expired = LeaseTable.Ids(connection, null, expiredBy: Now);
+                using (var session = log.Dialect.OpenSession())
+                    expired = LeaseTable.Ids(session, null, expiredBy: Now);
                 foreach (var id in expired)
                 {
                     if (await writer.WriteAsync(scope => Revoke(scope, id, onlyIfExpiredBy: Now), stopping.Token) is { } revision)

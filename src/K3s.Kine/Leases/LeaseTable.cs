@@ -14,23 +14,18 @@ internal static class LeaseTable
     public const string Schema =
         "CREATE TABLE IF NOT EXISTS k3sps_lease (id BIGINT NOT NULL PRIMARY KEY, ttl BIGINT NOT NULL, expires_at BIGINT NOT NULL)";
 
-    public static void Create(DbConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = Schema;
-        command.ExecuteNonQuery();
-    }
+    public static void Create(SqlSession session) => session.Command(null, Schema).ExecuteNonQuery();
 
-    public static (long Ttl, long ExpiresAt)? Find(DbConnection connection, DbTransaction? transaction, long id)
+    public static (long Ttl, long ExpiresAt)? Find(SqlSession session, DbTransaction? transaction, long id)
     {
-        using var command = Command(connection, transaction, "SELECT ttl, expires_at FROM k3sps_lease WHERE id = @id", ("id", id));
+        var command = Command(session, transaction, "SELECT ttl, expires_at FROM k3sps_lease WHERE id = @id", ("id", id));
         using var reader = command.ExecuteReader();
         return reader.Read() ? (Int64(reader, 0), Int64(reader, 1)) : null;
     }
 
-    public static bool TryInsert(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, long id, long ttl, long expiresAt)
+    public static bool TryInsert(SqlSession session, DbTransaction? transaction, SqlDialect dialect, long id, long ttl, long expiresAt)
     {
-        using var command = Command(connection, transaction,
+        var command = Command(session, transaction,
             "INSERT INTO k3sps_lease(id, ttl, expires_at) VALUES(@id, @ttl, @expires)", ("id", id), ("ttl", ttl), ("expires", expiresAt));
         try
         {
@@ -43,32 +38,32 @@ internal static class LeaseTable
         }
     }
 
-    public static bool Delete(DbConnection connection, DbTransaction? transaction, long id)
+    public static bool Delete(SqlSession session, DbTransaction? transaction, long id)
     {
-        using var command = Command(connection, transaction, "DELETE FROM k3sps_lease WHERE id = @id", ("id", id));
+        var command = Command(session, transaction, "DELETE FROM k3sps_lease WHERE id = @id", ("id", id));
         return command.ExecuteNonQuery() > 0;
     }
 
     /// <summary>Pushes the expiry out by the lease's TTL; false if there is no such lease.</summary>
-    public static bool Renew(DbConnection connection, DbTransaction? transaction, long id, long nowMilliseconds)
+    public static bool Renew(SqlSession session, DbTransaction? transaction, long id, long nowMilliseconds)
     {
-        using var command = Command(connection, transaction,
+        var command = Command(session, transaction,
             "UPDATE k3sps_lease SET expires_at = @now + ttl * 1000 WHERE id = @id", ("id", id), ("now", nowMilliseconds));
         return command.ExecuteNonQuery() > 0;
     }
 
     /// <summary>After a restart every lease gets its full TTL again, as etcd does when a leader starts.</summary>
-    public static void RenewAll(DbConnection connection, DbTransaction? transaction, long nowMilliseconds)
+    public static void RenewAll(SqlSession session, DbTransaction? transaction, long nowMilliseconds)
     {
-        using var command = Command(connection, transaction, "UPDATE k3sps_lease SET expires_at = @now + ttl * 1000", ("now", nowMilliseconds));
+        var command = Command(session, transaction, "UPDATE k3sps_lease SET expires_at = @now + ttl * 1000", ("now", nowMilliseconds));
         command.ExecuteNonQuery();
     }
 
-    public static List<long> Ids(DbConnection connection, DbTransaction? transaction, long? expiredBy = null)
+    public static List<long> Ids(SqlSession session, DbTransaction? transaction, long? expiredBy = null)
     {
-        using var command = expiredBy is { } now
-            ? Command(connection, transaction, "SELECT id FROM k3sps_lease WHERE expires_at <= @now ORDER BY id", ("now", now))
-            : Command(connection, transaction, "SELECT id FROM k3sps_lease ORDER BY id");
+        var command = expiredBy is { } now
+            ? Command(session, transaction, "SELECT id FROM k3sps_lease WHERE expires_at <= @now ORDER BY id", ("now", now))
+            : Command(session, transaction, "SELECT id FROM k3sps_lease ORDER BY id");
         var ids = new List<long>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -76,11 +71,9 @@ internal static class LeaseTable
         return ids;
     }
 
-    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, long Value)[] parameters)
+    private static DbCommand Command(SqlSession session, DbTransaction? transaction, string sql, params (string Name, long Value)[] parameters)
     {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
+        var command = session.Command(transaction, sql);
         foreach (var (name, value) in parameters)
         {
             var parameter = command.CreateParameter();

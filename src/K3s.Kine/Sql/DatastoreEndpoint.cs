@@ -52,6 +52,8 @@ public sealed partial record DatastoreEndpoint(DatabaseKind Kind, string Connect
             $"Host={uri.Host}",
             $"Port={(uri.Port > 0 ? uri.Port : 5432)}",
             $"Database={database}",
+            // The log's few statements run all the time: let Npgsql prepare them on each connection.
+            "Max Auto Prepare=32",
         };
         if (user.Length > 0)
             parts.Add($"Username={user}");

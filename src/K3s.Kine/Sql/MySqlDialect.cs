@@ -71,14 +71,12 @@ public sealed class MySqlDialect : SqlDialect
                 "k3sps: keys must be ASCII on MySQL and MariaDB (kine's schema stores them as VARCHAR CHARACTER SET ascii)");
     }
 
-    public override DbConnection OpenConnection() => dataSource.OpenConnection();
+    protected override DbConnection OpenConnection() => dataSource.OpenConnection();
 
-    public override long DatabaseSize(DbConnection connection, DbTransaction? transaction)
+    public override long DatabaseSize(SqlSession session, DbTransaction? transaction)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText =
-            "SELECT COALESCE(SUM(data_length + index_length), 0) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'kine'";
+        var command = session.Command(transaction,
+            "SELECT COALESCE(SUM(data_length + index_length), 0) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'kine'");
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
@@ -88,5 +86,9 @@ public sealed class MySqlDialect : SqlDialect
     public override bool IsTransientConflict(Exception exception) =>
         exception is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout };
 
-    public override ValueTask DisposeAsync() => dataSource.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await dataSource.DisposeAsync();
+    }
 }

@@ -67,13 +67,11 @@ public sealed class PostgresDialect : SqlDialect
         }
     }
 
-    public override DbConnection OpenConnection() => dataSource.OpenConnection();
+    protected override DbConnection OpenConnection() => dataSource.OpenConnection();
 
-    public override long DatabaseSize(DbConnection connection, DbTransaction? transaction)
+    public override long DatabaseSize(SqlSession session, DbTransaction? transaction)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT pg_total_relation_size('kine')";
+        var command = session.Command(transaction, "SELECT pg_total_relation_size('kine')");
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
@@ -83,5 +81,9 @@ public sealed class PostgresDialect : SqlDialect
     public override bool IsTransientConflict(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
 
-    public override ValueTask DisposeAsync() => dataSource.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await dataSource.DisposeAsync();
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 
@@ -24,13 +25,36 @@ public abstract class SqlDialect : IAsyncDisposable
     /// <summary>Creates the database (if the server allows) and kine's table and indexes, if missing.</summary>
     public abstract Task PrepareAsync(CancellationToken cancellationToken);
 
-    public abstract DbConnection OpenConnection();
+    protected abstract DbConnection OpenConnection();
 
     /// <summary>A connection for the writer; SQLite sets its durability on it.</summary>
-    public virtual DbConnection OpenWriteConnection() => OpenConnection();
+    protected virtual DbConnection OpenWriteConnection() => OpenConnection();
+
+    /// <summary>
+    /// Whether sessions go back to a pool of this dialect's own when disposed, keeping their prepared
+    /// statements (SQLite); otherwise the driver pools connections and statements are per session.
+    /// </summary>
+    protected virtual bool KeepsSessions => false;
+
+    private const int MaxIdleSessions = 16;
+    private readonly ConcurrentBag<SqlSession> idleSessions = [];
+
+    public SqlSession OpenSession() =>
+        KeepsSessions && idleSessions.TryTake(out var session) ? session : new SqlSession(OpenConnection(), KeepsSessions, KeepsSessions ? Release : null);
+
+    /// <summary>A session for writes: SQLite's writer holds one for its lifetime, other writers one per write.</summary>
+    public SqlSession OpenWriteSession() => new(OpenWriteConnection(), KeepsSessions, null);
+
+    private void Release(SqlSession session)
+    {
+        if (idleSessions.Count < MaxIdleSessions)
+            idleSessions.Add(session);
+        else
+            session.Close();
+    }
 
     /// <summary>A read-only snapshot: the statements of one request see the same revision.</summary>
-    public virtual DbTransaction BeginRead(DbConnection connection) => connection.BeginTransaction(IsolationLevel.RepeatableRead);
+    public virtual DbTransaction BeginRead(SqlSession session) => session.Connection.BeginTransaction(IsolationLevel.RepeatableRead);
 
     /// <summary>Refuses a key the database cannot store or compare (see MySQL's override).</summary>
     public virtual void CheckKey(string key)
@@ -44,7 +68,7 @@ public abstract class SqlDialect : IAsyncDisposable
     public abstract string InsertReturningIdSql { get; }
 
     /// <summary>Bytes the database takes on disk.</summary>
-    public abstract long DatabaseSize(DbConnection connection, DbTransaction? transaction);
+    public abstract long DatabaseSize(SqlSession session, DbTransaction? transaction);
 
     /// <summary>Another writer took the same (name, prev_revision): the optimistic write lost.</summary>
     public abstract bool IsUniqueViolation(Exception exception);
@@ -53,11 +77,16 @@ public abstract class SqlDialect : IAsyncDisposable
     public abstract bool IsTransientConflict(Exception exception);
 
     /// <summary>Gives back what compaction freed, where the database needs telling (SQLite's WAL).</summary>
-    public virtual void AfterCompaction(DbConnection connection)
+    public virtual void AfterCompaction(SqlSession session)
     {
     }
 
-    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public virtual ValueTask DisposeAsync()
+    {
+        while (idleSessions.TryTake(out var session))
+            session.Close();
+        return ValueTask.CompletedTask;
+    }
 
     public static SqlDialect For(DatastoreEndpoint endpoint) => endpoint.Kind switch
     {

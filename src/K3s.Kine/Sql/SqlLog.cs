@@ -26,31 +26,30 @@ public sealed class SqlLog(SqlDialect dialect)
     public SqlDialect Dialect => dialect;
 
     /// <summary>The current revision (newest row id) and the compact revision.</summary>
-    public (long Current, long Compact) Revisions(DbConnection connection, DbTransaction? transaction)
+    public (long Current, long Compact) Revisions(SqlSession session, DbTransaction? transaction)
     {
-        using var command = Command(connection, transaction, RevisionsSql);
+        var command = session.Command(transaction, RevisionsSql);
         using var reader = command.ExecuteReader();
         reader.Read();
         return (Int64Or0(reader, 0), Int64Or0(reader, 1));
     }
 
     /// <summary>The newest row of a key at or below a revision, tombstones included.</summary>
-    public KineRow? Latest(DbConnection connection, DbTransaction? transaction, string name, long atRevision)
+    public KineRow? Latest(SqlSession session, DbTransaction? transaction, string name, long atRevision)
     {
         dialect.CheckKey(name);
-        using var command = Command(connection, transaction,
-            $"SELECT {Columns} FROM kine AS kv WHERE kv.name = @name AND kv.id <= @revision ORDER BY kv.id DESC LIMIT 1");
+        var command = session.Command(transaction, $"SELECT {Columns} FROM kine AS kv WHERE kv.name = @name AND kv.id <= @revision ORDER BY kv.id DESC LIMIT 1");
         Add(command, "name", name);
         Add(command, "revision", atRevision);
         return Read(command).SingleOrDefault();
     }
 
     /// <summary>The live keys of a range at a revision, by name; <paramref name="limit"/> 0 for all.</summary>
-    public List<KineRow> LiveRange(DbConnection connection, DbTransaction? transaction, KeyRange range, long atRevision, long limit)
+    public List<KineRow> LiveRange(SqlSession session, DbTransaction? transaction, KeyRange range, long atRevision, long limit)
     {
         var sql = $"SELECT {Columns} FROM kine AS kv JOIN ({NewestPerName(range)}) AS maxkv ON maxkv.id = kv.id " +
                   "WHERE kv.deleted = 0 ORDER BY kv.name ASC" + (limit > 0 ? " LIMIT @limit" : "");
-        using var command = Command(connection, transaction, sql);
+        var command = session.Command(transaction, sql);
         AddRange(command, range, atRevision);
         if (limit > 0)
             Add(command, "limit", limit);
@@ -58,40 +57,37 @@ public sealed class SqlLog(SqlDialect dialect)
     }
 
     /// <summary>How many live keys a range holds at a revision.</summary>
-    public long CountRange(DbConnection connection, DbTransaction? transaction, KeyRange range, long atRevision)
+    public long CountRange(SqlSession session, DbTransaction? transaction, KeyRange range, long atRevision)
     {
-        using var command = Command(connection, transaction,
-            $"SELECT COUNT(*) FROM kine AS kv JOIN ({NewestPerName(range)}) AS maxkv ON maxkv.id = kv.id WHERE kv.deleted = 0");
+        var command = session.Command(transaction, $"SELECT COUNT(*) FROM kine AS kv JOIN ({NewestPerName(range)}) AS maxkv ON maxkv.id = kv.id WHERE kv.deleted = 0");
         AddRange(command, range, atRevision);
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     /// <summary>The live keys (at the current revision) that are attached to a lease.</summary>
-    public List<KineRow> LiveWithLease(DbConnection connection, DbTransaction? transaction, long lease, long atRevision)
+    public List<KineRow> LiveWithLease(SqlSession session, DbTransaction? transaction, long lease, long atRevision)
     {
         var sql = $"SELECT {Columns} FROM kine AS kv JOIN ({NewestPerName(KeyRange.From(""))}) AS maxkv ON maxkv.id = kv.id " +
                   "WHERE kv.deleted = 0 AND kv.lease = @lease ORDER BY kv.name ASC";
-        using var command = Command(connection, transaction, sql);
+        var command = session.Command(transaction, sql);
         AddRange(command, KeyRange.From(""), atRevision);
         Add(command, "lease", lease);
         return Read(command);
     }
 
     /// <summary>Rows after an id, oldest first: what the watch poller reads.</summary>
-    public List<KineRow> After(DbConnection connection, DbTransaction? transaction, long afterId, int limit)
+    public List<KineRow> After(SqlSession session, DbTransaction? transaction, long afterId, int limit)
     {
-        using var command = Command(connection, transaction,
-            $"SELECT {EventColumns} FROM kine AS kv WHERE kv.id > @after ORDER BY kv.id ASC LIMIT @limit");
+        var command = session.Command(transaction, $"SELECT {EventColumns} FROM kine AS kv WHERE kv.id > @after ORDER BY kv.id ASC LIMIT @limit");
         Add(command, "after", afterId);
         Add(command, "limit", limit);
         return Read(command);
     }
 
     /// <summary>The rows of a range between two revisions, oldest first: a watch catching up from the past.</summary>
-    public List<KineRow> History(DbConnection connection, DbTransaction? transaction, KeyRange range, long fromId, long toId, int limit)
+    public List<KineRow> History(SqlSession session, DbTransaction? transaction, KeyRange range, long fromId, long toId, int limit)
     {
-        using var command = Command(connection, transaction,
-            $"SELECT {EventColumns} FROM kine AS kv WHERE kv.id >= @from AND kv.id <= @to AND {range.Condition(dialect.NameExpression("kv.name", range))} " +
+        var command = session.Command(transaction, $"SELECT {EventColumns} FROM kine AS kv WHERE kv.id >= @from AND kv.id <= @to AND {range.Condition(dialect.NameExpression("kv.name", range))} " +
             "ORDER BY kv.id ASC LIMIT @limit");
         Add(command, "from", fromId);
         Add(command, "to", toId);
@@ -101,10 +97,10 @@ public sealed class SqlLog(SqlDialect dialect)
     }
 
     /// <summary>Appends a row and returns its id, the new revision.</summary>
-    public long Insert(DbConnection connection, DbTransaction? transaction,
+    public long Insert(SqlSession session, DbTransaction? transaction,
         string name, bool created, bool deleted, long createRevision, long prevRevision, long lease, byte[]? value, byte[]? oldValue)
     {
-        using var command = Command(connection, transaction, dialect.InsertReturningIdSql);
+        var command = session.Command(transaction, dialect.InsertReturningIdSql);
         Add(command, "name", name);
         Add(command, "created", created ? 1 : 0);
         Add(command, "deleted", deleted ? 1 : 0);
@@ -120,10 +116,9 @@ public sealed class SqlLog(SqlDialect dialect)
     /// Takes an id that no write will use (a writer that allocated it died or rolled back) with a
     /// deleted <c>gap-ID</c> row, as kine does, so the log has no holes. False if the id is taken.
     /// </summary>
-    public bool FillGap(DbConnection connection, DbTransaction? transaction, long id)
+    public bool FillGap(SqlSession session, DbTransaction? transaction, long id)
     {
-        using var command = Command(connection, transaction,
-            "INSERT INTO kine(id, name, created, deleted, create_revision, prev_revision, lease, value, old_value) " +
+        var command = session.Command(transaction, "INSERT INTO kine(id, name, created, deleted, create_revision, prev_revision, lease, value, old_value) " +
             "VALUES(@id, @name, 0, 1, 0, 0, 0, NULL, NULL)");
         Add(command, "id", id);
         Add(command, "name", KineRow.GapPrefix + id.ToString(CultureInfo.InvariantCulture));
@@ -145,36 +140,35 @@ public sealed class SqlLog(SqlDialect dialect)
     /// taken as superseding anything: kine writes the store's revision of the time into a new key's
     /// prev_revision, which names another key's row.
     /// </summary>
-    public long Compact(DbConnection connection, DbTransaction? transaction, long fromRevision, long revision)
+    public long Compact(SqlSession session, DbTransaction? transaction, long fromRevision, long revision)
     {
-        using var command = Command(connection, transaction,
-            "DELETE FROM kine WHERE id IN (SELECT ks.id FROM (" +
+        var command = session.Command(transaction, "DELETE FROM kine WHERE id IN (SELECT ks.id FROM (" +
             "SELECT kp.prev_revision AS id FROM kine AS kp WHERE kp.name != 'compact_rev_key' AND kp.created = 0 " +
             "AND kp.prev_revision != 0 AND kp.id > @from AND kp.id <= @revision " +
             "UNION SELECT kd.id AS id FROM kine AS kd WHERE kd.deleted != 0 AND kd.id > @from AND kd.id <= @revision) AS ks)");
         Add(command, "from", fromRevision);
         Add(command, "revision", revision);
         var removed = command.ExecuteNonQuery();
-        SetCompactRevision(connection, transaction, revision);
+        SetCompactRevision(session, transaction, revision);
         return removed;
     }
 
     /// <summary>kine's first start writes the row that holds the compact revision; so do we, if it is missing.</summary>
-    public void EnsureCompactRevisionRow(DbConnection connection, DbTransaction? transaction)
+    public void EnsureCompactRevisionRow(SqlSession session, DbTransaction? transaction)
     {
-        using var exists = Command(connection, transaction, "SELECT COUNT(*) FROM kine WHERE name = 'compact_rev_key'");
+        var exists = session.Command(transaction, "SELECT COUNT(*) FROM kine WHERE name = 'compact_rev_key'");
         if (Convert.ToInt64(exists.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
-            Insert(connection, transaction, KineRow.CompactRevisionKey, created: true, deleted: false, 0, 0, 0, [], null);
+            Insert(session, transaction, KineRow.CompactRevisionKey, created: true, deleted: false, 0, 0, 0, [], null);
     }
 
-    private static void SetCompactRevision(DbConnection connection, DbTransaction? transaction, long revision)
+    private static void SetCompactRevision(SqlSession session, DbTransaction? transaction, long revision)
     {
-        using var update = Command(connection, transaction, "UPDATE kine SET prev_revision = @revision WHERE name = 'compact_rev_key'");
+        var update = session.Command(transaction, "UPDATE kine SET prev_revision = @revision WHERE name = 'compact_rev_key'");
         Add(update, "revision", revision);
         update.ExecuteNonQuery();
     }
 
-    public long DatabaseSize(DbConnection connection, DbTransaction? transaction) => dialect.DatabaseSize(connection, transaction);
+    public long DatabaseSize(SqlSession session, DbTransaction? transaction) => dialect.DatabaseSize(session, transaction);
 
     private string NewestPerName(KeyRange range) =>
         $"SELECT MAX(mkv.id) AS id FROM kine AS mkv WHERE {range.Condition(dialect.NameExpression("mkv.name", range))} AND mkv.id <= @revision " +
@@ -194,14 +188,6 @@ public sealed class SqlLog(SqlDialect dialect)
         Add(command, "start", range.Start);
         if (!range.IsSingleKey && range.End is not null)
             Add(command, "end", range.End);
-    }
-
-    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
     }
 
     private static void Add(DbCommand command, string name, object? value)

@@ -46,7 +46,7 @@ public sealed class SqliteDialect : SqlDialect
             DataSource = endpoint.ConnectionString,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
-            Pooling = true,
+            Pooling = false, // sessions are pooled by SqlDialect, with their prepared statements
             DefaultTimeout = 30,
         }.ToString();
     }
@@ -56,6 +56,8 @@ public sealed class SqliteDialect : SqlDialect
     public override DatabaseKind Kind => DatabaseKind.Sqlite;
 
     public override bool HasSingleWriter => true;
+
+    protected override bool KeepsSessions => true;
 
     public override System.Data.IsolationLevel WriteIsolation => System.Data.IsolationLevel.Serializable;
 
@@ -91,14 +93,14 @@ public sealed class SqliteDialect : SqlDialect
         return Task.CompletedTask;
     }
 
-    public override DbConnection OpenConnection()
+    protected override DbConnection OpenConnection()
     {
         var connection = new SqliteConnection(connectionString);
         connection.Open();
         return connection;
     }
 
-    public override DbConnection OpenWriteConnection()
+    protected override DbConnection OpenWriteConnection()
     {
         var connection = OpenConnection();
         Execute(connection, "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000");
@@ -106,20 +108,18 @@ public sealed class SqliteDialect : SqlDialect
     }
 
     /// <summary>Deferred: a reader takes no lock until it reads, and never blocks the writer (WAL).</summary>
-    public override DbTransaction BeginRead(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: true);
+    public override DbTransaction BeginRead(SqlSession session) => ((SqliteConnection)session.Connection).BeginTransaction(deferred: true);
 
-    public override long DatabaseSize(DbConnection connection, DbTransaction? transaction)
+    public override long DatabaseSize(SqlSession session, DbTransaction? transaction)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()";
+        var command = session.Command(transaction, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()");
         var size = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         var wal = new FileInfo(Path + "-wal");
         return size + (wal.Exists ? wal.Length : 0);
     }
 
     /// <summary>kine's post-compaction checkpoint, so the WAL does not keep the removed rows' pages.</summary>
-    public override void AfterCompaction(DbConnection connection) => Execute(connection, "PRAGMA wal_checkpoint(PASSIVE)");
+    public override void AfterCompaction(SqlSession session) => Execute(session.Connection, "PRAGMA wal_checkpoint(PASSIVE)");
 
     /// <summary>
     /// kine declares <c>name INTEGER</c>, so SQLite turns a bound that reads as a number (the "0" that

@@ -31,7 +31,7 @@ internal sealed class Compactor : IAsyncDisposable
     /// <summary>etcd's Compact: a revision at or below the compact revision, or above the current one, is an error.</summary>
     public async Task<long> CompactAsync(long revision, CancellationToken cancellationToken)
     {
-        var (current, compact) = await writer.WriteAsync(scope => log.Revisions(scope.Connection, scope.Transaction), cancellationToken);
+        var (current, compact) = await writer.WriteAsync(scope => log.Revisions(scope.Session, scope.Transaction), cancellationToken);
         if (revision <= compact)
             throw EtcdErrors.Compacted();
         if (revision > current)
@@ -51,18 +51,18 @@ internal sealed class Compactor : IAsyncDisposable
             {
                 var batch = await writer.WriteAsync(scope =>
                 {
-                    var (_, compact) = log.Revisions(scope.Connection, scope.Transaction);
+                    var (_, compact) = log.Revisions(scope.Session, scope.Transaction);
                     if (compact >= target)
                         return (Removed: 0L, Done: true);
                     var upTo = Math.Min(target, compact + options.CompactBatchSize);
-                    return (Removed: log.Compact(scope.Connection, scope.Transaction, compact, upTo), Done: upTo >= target);
+                    return (Removed: log.Compact(scope.Session, scope.Transaction, compact, upTo), Done: upTo >= target);
                 }, cancellationToken);
                 removed += batch.Removed;
                 if (batch.Done)
                     break;
             }
-            await using (var connection = log.Dialect.OpenConnection())
-                log.Dialect.AfterCompaction(connection);
+            using (var session = log.Dialect.OpenSession())
+                log.Dialect.AfterCompaction(session);
             return removed;
         }
         finally
@@ -78,7 +78,7 @@ internal sealed class Compactor : IAsyncDisposable
             try
             {
                 await Task.Delay(options.CompactInterval, stopping.Token);
-                var (current, compact) = await writer.WriteAsync(scope => log.Revisions(scope.Connection, scope.Transaction), stopping.Token);
+                var (current, compact) = await writer.WriteAsync(scope => log.Revisions(scope.Session, scope.Transaction), stopping.Token);
                 var target = current - options.CompactMinRetain;
                 if (target > compact)
                 {

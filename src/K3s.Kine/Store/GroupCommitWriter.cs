@@ -1,11 +1,10 @@
-using System.Data.Common;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using K3s.Kine.Sql;
 
 namespace K3s.Kine.Store;
 
 /// <summary>
-/// SQLite allows one writer: all writes go through one connection, and the writes that queue up
+/// SQLite allows one writer: all writes go through one session, and the writes that queue up
 /// while a commit is in flight are committed together in the next transaction (group commit),
 /// so concurrent clients share one fsync. Each write runs in a savepoint: one that fails is
 /// rolled back alone and the others commit.
@@ -14,32 +13,35 @@ internal sealed class GroupCommitWriter : IWriteExecutor
 {
     private const int MaxBatch = 512;
 
-    private readonly Channel<PendingWrite> queue = Channel.CreateUnbounded<PendingWrite>(new() { SingleReader = true });
-    private readonly DbConnection connection;
+    private readonly BlockingCollection<PendingWrite> queue = [];
+    private readonly SqlSession session;
     private readonly Action committed;
-    private readonly Task loop;
+    private readonly Thread thread;
 
     public GroupCommitWriter(SqlDialect dialect, Action committed)
     {
-        connection = dialect.OpenWriteConnection();
+        session = dialect.OpenWriteSession();
         this.committed = committed;
-        loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        // A thread of its own: every commit blocks on fsync, which must not hold a thread-pool thread.
+        thread = new Thread(Run) { IsBackground = true, Name = "kine writer" };
+        thread.Start();
     }
 
     public Task<T> WriteAsync<T>(Func<SqlScope, T> work, CancellationToken cancellationToken)
     {
         var pending = new PendingWrite<T>(work);
-        if (!queue.Writer.TryWrite(pending))
+        if (!queue.TryAdd(pending))
             throw new ObjectDisposedException(nameof(GroupCommitWriter));
         return pending.Result.Task.WaitAsync(cancellationToken);
     }
 
-    private async Task Run()
+    private void Run()
     {
         var batch = new List<PendingWrite>(MaxBatch);
-        while (await queue.Reader.WaitToReadAsync())
+        foreach (var first in queue.GetConsumingEnumerable())
         {
-            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var pending))
+            batch.Add(first);
+            while (batch.Count < MaxBatch && queue.TryTake(out var pending))
                 batch.Add(pending);
             Commit(batch);
             batch.Clear();
@@ -50,8 +52,8 @@ internal sealed class GroupCommitWriter : IWriteExecutor
     {
         try
         {
-            using var transaction = connection.BeginTransaction();
-            var scope = new SqlScope(connection, transaction);
+            using var transaction = session.Connection.BeginTransaction();
+            var scope = new SqlScope(session, transaction);
             foreach (var pending in batch)
             {
                 transaction.Save("write");
@@ -72,11 +74,13 @@ internal sealed class GroupCommitWriter : IWriteExecutor
         committed();
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        queue.Writer.TryComplete();
-        await loop;
-        await connection.DisposeAsync();
+        queue.CompleteAdding();
+        thread.Join();
+        session.Dispose();
+        queue.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private abstract class PendingWrite

@@ -22,13 +22,13 @@ internal sealed class RangeReader(SqlLog log)
         var response = new RangeResponse { Header = Headers.At(current) };
         if (request.CountOnly && !inMemory)
         {
-            response.Count = log.CountRange(scope.Connection, scope.Transaction, range, revision);
+            response.Count = log.CountRange(scope.Session, scope.Transaction, range, revision);
             return response;
         }
 
-        var rows = log.LiveRange(scope.Connection, scope.Transaction, range, revision, fetchLimit);
+        var rows = log.LiveRange(scope.Session, scope.Transaction, range, revision, fetchLimit);
         response.Count = fetchLimit > 0 && rows.Count >= fetchLimit
-            ? log.CountRange(scope.Connection, scope.Transaction, range, revision)
+            ? log.CountRange(scope.Session, scope.Transaction, range, revision)
             : rows.Count;
         IEnumerable<KineRow> selected = rows.Where(row => Matches(request, row));
         if (inMemory)

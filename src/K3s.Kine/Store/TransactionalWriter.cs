@@ -19,10 +19,10 @@ internal sealed class TransactionalWriter(SqlDialect dialect, Action committed) 
             try
             {
                 T result;
-                await using (var connection = dialect.OpenWriteConnection())
+                using (var session = dialect.OpenWriteSession())
                 {
-                    await using var transaction = await connection.BeginTransactionAsync(dialect.WriteIsolation, cancellationToken);
-                    result = work(new SqlScope(connection, transaction));
+                    await using var transaction = await session.Connection.BeginTransactionAsync(dialect.WriteIsolation, cancellationToken);
+                    result = work(new SqlScope(session, transaction));
                     await transaction.CommitAsync(cancellationToken);
                 }
                 committed();

@@ -14,8 +14,8 @@ internal sealed class TxnExecutor(SqlLog log, RangeReader reader)
     public PutResponse Put(WriteScope scope, PutRequest request)
     {
         var key = KeyCodec.Key(request.Key);
-        var (connection, transaction) = scope.Sql;
-        var latest = log.Latest(connection, transaction, key, long.MaxValue);
+        var (session, transaction) = scope.Sql;
+        var latest = log.Latest(session, transaction, key, long.MaxValue);
         var live = latest is { Deleted: false } ? latest : null;
 
         var value = request.Value.ToByteArray();
@@ -32,7 +32,7 @@ internal sealed class TxnExecutor(SqlLog log, RangeReader reader)
                 throw EtcdErrors.LeaseProvided();
             lease = (live ?? throw EtcdErrors.KeyNotFound()).Lease;
         }
-        else if (lease != 0 && LeaseTable.Find(connection, transaction, lease) is null)
+        else if (lease != 0 && LeaseTable.Find(session, transaction, lease) is null)
         {
             throw EtcdErrors.LeaseNotFound();
         }
@@ -40,8 +40,8 @@ internal sealed class TxnExecutor(SqlLog log, RangeReader reader)
         // A create follows the key's tombstone if it had one (keeping its value as old_value, as kine does);
         // a brand-new key has prev_revision 0, so two racing creates of it collide on the unique index.
         scope.Revision = live is null
-            ? log.Insert(connection, transaction, key, created: true, deleted: false, 0, latest?.Id ?? 0, lease, value, latest?.Value)
-            : log.Insert(connection, transaction, key, created: false, deleted: false, live.EffectiveCreateRevision, live.Id, lease, value, live.Value);
+            ? log.Insert(session, transaction, key, created: true, deleted: false, 0, latest?.Id ?? 0, lease, value, latest?.Value)
+            : log.Insert(session, transaction, key, created: false, deleted: false, live.EffectiveCreateRevision, live.Id, lease, value, live.Value);
 
         var response = new PutResponse { Header = Headers.At(scope.Revision) };
         if (request.PrevKv && live is not null)
@@ -52,8 +52,8 @@ internal sealed class TxnExecutor(SqlLog log, RangeReader reader)
     public DeleteRangeResponse DeleteRange(WriteScope scope, DeleteRangeRequest request)
     {
         var range = KeyCodec.Range(request.Key, request.RangeEnd);
-        var (connection, transaction) = scope.Sql;
-        var rows = log.LiveRange(connection, transaction, range, scope.Revision, 0);
+        var (session, transaction) = scope.Sql;
+        var rows = log.LiveRange(session, transaction, range, scope.Revision, 0);
         Delete(scope, rows);
         var response = new DeleteRangeResponse { Header = Headers.At(scope.Revision), Deleted = rows.Count };
         if (request.PrevKv)
@@ -66,7 +66,7 @@ internal sealed class TxnExecutor(SqlLog log, RangeReader reader)
     {
         foreach (var row in rows)
         {
-            scope.Revision = log.Insert(scope.Sql.Connection, scope.Sql.Transaction, row.Name, created: false, deleted: true,
+            scope.Revision = log.Insert(scope.Sql.Session, scope.Sql.Transaction, row.Name, created: false, deleted: true,
                 row.EffectiveCreateRevision, row.Id, row.Lease, row.Value, row.Value);
         }
     }
@@ -101,7 +101,7 @@ internal sealed class TxnExecutor(SqlLog log, RangeReader reader)
     private bool Holds(WriteScope scope, Compare compare)
     {
         var range = KeyCodec.Range(compare.Key, compare.RangeEnd);
-        var rows = log.LiveRange(scope.Sql.Connection, scope.Sql.Transaction, range, scope.Revision, 0);
+        var rows = log.LiveRange(scope.Sql.Session, scope.Sql.Transaction, range, scope.Revision, 0);
         if (rows.Count == 0)
             return compare.Target != Compare.Types.CompareTarget.Value && Holds(compare, null);
         return rows.All(row => Holds(compare, row));

@@ -77,8 +77,8 @@ internal sealed class LogPoller : IAsyncDisposable
         while (true)
         {
             List<KineRow> rows;
-            await using (var connection = log.Dialect.OpenConnection())
-                rows = log.After(connection, null, position, BatchSize);
+            using (var session = log.Dialect.OpenSession())
+                rows = log.After(session, null, position, BatchSize);
             if (rows.Count == 0)
                 return;
 
@@ -122,7 +122,7 @@ internal sealed class LogPoller : IAsyncDisposable
             gap = null;
             return true;
         }
-        if (await writer.WriteAsync(scope => log.FillGap(scope.Connection, scope.Transaction, missing), stopping.Token))
+        if (await writer.WriteAsync(scope => log.FillGap(scope.Session, scope.Transaction, missing), stopping.Token))
             logger.LogDebug("filled the gap at revision {Revision}", missing);
         return false;
     }
