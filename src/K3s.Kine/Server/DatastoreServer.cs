@@ -43,6 +43,7 @@ public sealed class DatastoreServer : IAsyncDisposable
             builder.Services.AddSingleton(loggers);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            kestrel.AddServerHeader = false;
             foreach (var address in listenAddresses)
             {
                 if (address.StartsWith(UnixScheme, StringComparison.Ordinal))

@@ -47,8 +47,7 @@ public sealed class SqlLog(SqlDialect dialect)
     /// <summary>The live keys of a range at a revision, by name; <paramref name="limit"/> 0 for all.</summary>
     public List<KineRow> LiveRange(SqlSession session, DbTransaction? transaction, KeyRange range, long atRevision, long limit)
     {
-        var sql = $"SELECT {Columns} FROM kine AS kv JOIN ({NewestPerName(range)}) AS maxkv ON maxkv.id = kv.id " +
-                  "WHERE kv.deleted = 0 ORDER BY kv.name ASC" + (limit > 0 ? " LIMIT @limit" : "");
+        var sql = $"SELECT {Columns} FROM kine AS kv WHERE {LiveAt(range)} ORDER BY kv.name ASC" + (limit > 0 ? " LIMIT @limit" : "");
         var command = session.Command(transaction, sql);
         AddRange(command, range, atRevision);
         if (limit > 0)
@@ -59,7 +58,7 @@ public sealed class SqlLog(SqlDialect dialect)
     /// <summary>How many live keys a range holds at a revision.</summary>
     public long CountRange(SqlSession session, DbTransaction? transaction, KeyRange range, long atRevision)
     {
-        var command = session.Command(transaction, $"SELECT COUNT(*) FROM kine AS kv JOIN ({NewestPerName(range)}) AS maxkv ON maxkv.id = kv.id WHERE kv.deleted = 0");
+        var command = session.Command(transaction, $"SELECT COUNT(*) FROM kine AS kv WHERE {LiveAt(range)}");
         AddRange(command, range, atRevision);
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
@@ -67,8 +66,7 @@ public sealed class SqlLog(SqlDialect dialect)
     /// <summary>The live keys (at the current revision) that are attached to a lease.</summary>
     public List<KineRow> LiveWithLease(SqlSession session, DbTransaction? transaction, long lease, long atRevision)
     {
-        var sql = $"SELECT {Columns} FROM kine AS kv JOIN ({NewestPerName(KeyRange.From(""))}) AS maxkv ON maxkv.id = kv.id " +
-                  "WHERE kv.deleted = 0 AND kv.lease = @lease ORDER BY kv.name ASC";
+        var sql = $"SELECT {Columns} FROM kine AS kv WHERE {LiveAt(KeyRange.From(""))} AND kv.lease = @lease ORDER BY kv.name ASC";
         var command = session.Command(transaction, sql);
         AddRange(command, KeyRange.From(""), atRevision);
         Add(command, "lease", lease);
@@ -170,9 +168,13 @@ public sealed class SqlLog(SqlDialect dialect)
 
     public long DatabaseSize(SqlSession session, DbTransaction? transaction) => dialect.DatabaseSize(session, transaction);
 
-    private string NewestPerName(KeyRange range) =>
-        $"SELECT MAX(mkv.id) AS id FROM kine AS mkv WHERE {range.Condition(dialect.NameExpression("mkv.name", range))} AND mkv.id <= @revision " +
-        "AND mkv.name != 'compact_rev_key' GROUP BY mkv.name";
+    /// <summary>
+    /// The rows that are the live state of a range at @revision: each name's newest row at or below
+    /// it, unless that row is a tombstone. Walking the (name, id) index in name order needs no sort.
+    /// </summary>
+    private string LiveAt(KeyRange range) =>
+        $"{range.Condition(dialect.NameExpression("kv.name", range))} AND kv.name != 'compact_rev_key' AND kv.deleted = 0 " +
+        "AND kv.id = (SELECT MAX(mkv.id) FROM kine AS mkv WHERE mkv.name = kv.name AND mkv.id <= @revision)";
 
     private void AddRange(DbCommand command, KeyRange range, long atRevision)
     {

@@ -97,6 +97,9 @@ public sealed class SqliteDialect : SqlDialect
     {
         var connection = new SqliteConnection(connectionString);
         connection.Open();
+        // Read the database through the OS page cache, shared by every connection, instead of copying
+        // pages into each connection's own small cache: a list then reads no page twice.
+        Execute(connection, "PRAGMA mmap_size=1073741824");
         return connection;
     }
 

@@ -13,7 +13,7 @@ internal static class KeyValues
         CreateRevision = row.EffectiveCreateRevision,
         ModRevision = row.Id,
         Version = row.Version,
-        Value = keysOnly || row.Value is null ? ByteString.Empty : ByteString.CopyFrom(row.Value),
+        Value = keysOnly || row.Value is null ? ByteString.Empty : Wrap(row.Value),
         Lease = row.Lease,
     };
 
@@ -31,6 +31,9 @@ internal static class KeyValues
         return @event;
     }
 
+    /// <summary>Rows are never changed once read (the watch ring shares them): their bytes need no copy.</summary>
+    private static ByteString Wrap(byte[] bytes) => UnsafeByteOperations.UnsafeWrap(bytes);
+
     /// <summary>The key as it was before this row, rebuilt from the row (kine keeps no other copy).</summary>
     public static KeyValue Previous(KineRow row) => new()
     {
@@ -38,7 +41,7 @@ internal static class KeyValues
         CreateRevision = row.EffectiveCreateRevision,
         ModRevision = row.PrevRevision,
         Version = row.Version - 1,
-        Value = row.OldValue is null ? ByteString.Empty : ByteString.CopyFrom(row.OldValue),
+        Value = row.OldValue is null ? ByteString.Empty : Wrap(row.OldValue),
         Lease = row.Deleted ? row.Lease : row.PrevLease,
     };
 }

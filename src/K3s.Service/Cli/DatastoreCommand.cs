@@ -11,10 +11,10 @@ internal sealed class DatastoreCommand : Command
     {
         Description = "Storage backend: empty for SQLite at ./db/state.db (as kine), sqlite://PATH, postgres://…, mysql://…",
     };
-    private readonly Option<string> listenAddress = new("--listen-address")
+    private readonly Option<string[]> listenAddress = new("--listen-address")
     {
-        Description = "Address for the etcd API: host:port or unix://PATH",
-        DefaultValueFactory = _ => "127.0.0.1:2379",
+        Description = "Address for the etcd API: host:port or unix://PATH; repeat it to serve on several (default 127.0.0.1:2379)",
+        Arity = ArgumentArity.OneOrMore,
     };
 
     public DatastoreCommand(IReadOnlyDictionary<string, string> environment)
@@ -30,5 +30,7 @@ internal sealed class DatastoreCommand : Command
     private DatastoreOptions Resolve(SettingBinder settings) => new(
         Config: settings.ConfigPath,
         Endpoint: settings.String(endpoint),
-        ListenAddress: settings.String(listenAddress));
+        ListenAddresses: settings.List(listenAddress) is { Count: > 0 } addresses ? addresses : [DefaultListenAddress]);
+
+    private const string DefaultListenAddress = "127.0.0.1:2379";
 }

@@ -22,7 +22,7 @@ internal static class DatastoreRunner
         {
             var endpoint = DatastoreEndpoint.Parse(options.Endpoint.Length > 0 ? options.Endpoint : DefaultSqlite, dataDir: ".");
             await using var store = await KineStore.OpenAsync(endpoint, loggers: loggers, cancellationToken: cancellationToken);
-            await using var server = await DatastoreServer.StartAsync(store, [ListenAddress(options.ListenAddress)], loggers, cancellationToken);
+            await using var server = await DatastoreServer.StartAsync(store, options.ListenAddresses.Select(ListenAddress), loggers, cancellationToken);
             log.WriteLine($"k3sps datastore: serving the etcd API of {endpoint} on {string.Join(", ", server.Addresses)}");
             await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
             log.WriteLine("k3sps datastore: stopping");

@@ -24,14 +24,17 @@ internal sealed class DatastoreProcess : IDisposable
 
     public GrpcChannel Channel { get; private set; } = null!;
 
-    public static Task<DatastoreProcess> StartAsync(string databasePath) =>
+    /// <param name="socket">A unix socket to serve on as well as the TCP port (k3s's kine.sock).</param>
+    public static Task<DatastoreProcess> StartAsync(string databasePath, string? socket = null) =>
         ServerProcess.RetryOnPortClashAsync(async () =>
         {
             var datastore = new DatastoreProcess(FreePort.Next());
             try
             {
-                datastore.process.Start(Path.Combine(AppContext.BaseDirectory, "k3sps"),
-                    ["datastore", "--endpoint", "sqlite://" + databasePath, "--listen-address", datastore.Address]);
+                List<string> arguments = ["datastore", "--endpoint", "sqlite://" + databasePath, "--listen-address", datastore.Address];
+                if (socket is not null)
+                    arguments.AddRange(["--listen-address", "unix://" + socket]);
+                datastore.process.Start(Path.Combine(AppContext.BaseDirectory, "k3sps"), arguments);
                 datastore.Channel = GrpcChannel.ForAddress("http://" + datastore.Address);
                 var maintenance = new Maintenance.MaintenanceClient(datastore.Channel);
                 await datastore.process.WaitUntilReadyAsync(async token =>

@@ -148,3 +148,23 @@ public sealed class EtcdctlTests : IClassFixture<EtcdctlTests.Datastore>
         Assert.Contains("started, kine", await etcdctl.OkAsync("member", "list"));
     }
 }
+
+/// <summary><c>k3sps datastore</c> on a unix socket, as k3s serves kine on kine.sock: mode 0600, and etcdctl works over it.</summary>
+public sealed class UnixSocketTests : IDisposable
+{
+    private readonly TemporaryDirectory directory = new();
+
+    [Fact]
+    public async Task Serves_etcdctl_on_a_socket_only_its_owner_may_use()
+    {
+        var socket = Path.Combine(directory.Path, "kine.sock");
+        using var datastore = await DatastoreProcess.StartAsync(Path.Combine(directory.Path, "state.db"), socket);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(socket));
+        var etcdctl = new Etcdctl("unix://" + socket);
+        Assert.Equal("OK\n", await etcdctl.OkAsync("put", "/over/socket", "yes"));
+        Assert.Equal("/over/socket\nyes\n", await etcdctl.OkAsync("get", "/over/socket"));
+    }
+
+    public void Dispose() => directory.Dispose();
+}
