@@ -41,7 +41,7 @@ public sealed class KineStore : IEtcdStore, IAsyncDisposable
         executor = new TxnExecutor(log, reader);
         hub = new WatchHub(startRevision);
         LogPoller? pollerForWriter = null;
-        Action committed = () => pollerForWriter?.Notify();
+        Action<IReadOnlyList<KineRow>> committed = rows => pollerForWriter?.Committed(rows);
         writer = dialect.HasSingleWriter ? new GroupCommitWriter(dialect, committed) : new TransactionalWriter(dialect, committed);
         poller = pollerForWriter = new LogPoller(log, writer, hub, startRevision, options.PollInterval, loggers.CreateLogger<LogPoller>());
         compactor = new Compactor(log, writer, options, loggers.CreateLogger<Compactor>());

@@ -15,10 +15,10 @@ internal sealed class GroupCommitWriter : IWriteExecutor
 
     private readonly BlockingCollection<PendingWrite> queue = [];
     private readonly SqlSession session;
-    private readonly Action committed;
+    private readonly Action<IReadOnlyList<KineRow>> committed;
     private readonly Thread thread;
 
-    public GroupCommitWriter(SqlDialect dialect, Action committed)
+    public GroupCommitWriter(SqlDialect dialect, Action<IReadOnlyList<KineRow>> committed)
     {
         session = dialect.OpenWriteSession();
         this.committed = committed;
@@ -48,16 +48,20 @@ internal sealed class GroupCommitWriter : IWriteExecutor
         }
     }
 
+    private readonly List<KineRow> written = [];
+
     private void Commit(List<PendingWrite> batch)
     {
         try
         {
             using var transaction = session.Connection.BeginTransaction();
-            var scope = new SqlScope(session, transaction);
             foreach (var pending in batch)
             {
+                var scope = new SqlScope(session, transaction, []);
                 transaction.Save("write");
-                if (!pending.Run(scope))
+                if (pending.Run(scope))
+                    written.AddRange(scope.Written!);
+                else
                     transaction.Rollback("write");
                 transaction.Release("write");
             }
@@ -67,11 +71,13 @@ internal sealed class GroupCommitWriter : IWriteExecutor
         {
             foreach (var pending in batch)
                 pending.Fail(e);
+            written.Clear();
             return;
         }
         foreach (var pending in batch)
             pending.Complete();
-        committed();
+        committed(written);
+        written.Clear();
     }
 
     public ValueTask DisposeAsync()

@@ -7,7 +7,7 @@ namespace K3s.Kine.Store;
 /// the database: each write is its own serializable transaction, retried when it loses a race
 /// (serialization failure, deadlock, or a (name, prev_revision) already taken).
 /// </summary>
-internal sealed class TransactionalWriter(SqlDialect dialect, Action committed) : IWriteExecutor
+internal sealed class TransactionalWriter(SqlDialect dialect, Action<IReadOnlyList<KineRow>> committed) : IWriteExecutor
 {
     private const int MaxAttempts = 30;
 
@@ -19,13 +19,14 @@ internal sealed class TransactionalWriter(SqlDialect dialect, Action committed) 
             try
             {
                 T result;
+                List<KineRow> written = [];
                 using (var session = dialect.OpenWriteSession())
                 {
                     await using var transaction = await session.Connection.BeginTransactionAsync(dialect.WriteIsolation, cancellationToken);
-                    result = work(new SqlScope(session, transaction));
+                    result = work(new SqlScope(session, transaction, written));
                     await transaction.CommitAsync(cancellationToken);
                 }
-                committed();
+                committed(written);
                 return result;
             }
             catch (Exception e) when (attempt < MaxAttempts && (dialect.IsTransientConflict(e) || dialect.IsUniqueViolation(e)))

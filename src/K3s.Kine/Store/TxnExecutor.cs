@@ -14,7 +14,7 @@ internal sealed class TxnExecutor(SqlLog log, RangeReader reader)
     public PutResponse Put(WriteScope scope, PutRequest request)
     {
         var key = KeyCodec.Key(request.Key);
-        var (session, transaction) = scope.Sql;
+        var (session, transaction, _) = scope.Sql;
         var latest = log.Latest(session, transaction, key, long.MaxValue);
         var live = latest is { Deleted: false } ? latest : null;
 
@@ -52,7 +52,7 @@ internal sealed class TxnExecutor(SqlLog log, RangeReader reader)
     public DeleteRangeResponse DeleteRange(WriteScope scope, DeleteRangeRequest request)
     {
         var range = KeyCodec.Range(request.Key, request.RangeEnd);
-        var (session, transaction) = scope.Sql;
+        var (session, transaction, _) = scope.Sql;
         var rows = log.LiveRange(session, transaction, range, scope.Revision, 0);
         Delete(scope, rows);
         var response = new DeleteRangeResponse { Header = Headers.At(scope.Revision), Deleted = rows.Count };
@@ -66,9 +66,18 @@ internal sealed class TxnExecutor(SqlLog log, RangeReader reader)
     {
         foreach (var row in rows)
         {
-            scope.Revision = log.Insert(scope.Sql.Session, scope.Sql.Transaction, row.Name, created: false, deleted: true,
-                row.EffectiveCreateRevision, row.Id, row.Lease, row.Value, row.Value);
+            Append(scope, new KineRow(0, row.Name, Created: false, Deleted: true, row.EffectiveCreateRevision, row.Id, row.Lease,
+                row.Value, row.Value, Version: row.Version + 1, PrevLease: row.Lease));
         }
+    }
+
+    /// <summary>Appends a row (its id is the new revision) and records it for the watches.</summary>
+    private void Append(WriteScope scope, KineRow row)
+    {
+        var (session, transaction, written) = scope.Sql;
+        scope.Revision = log.Insert(session, transaction, row.Name, row.Created, row.Deleted, row.CreateRevision, row.PrevRevision,
+            row.Lease, row.Value, row.OldValue);
+        written?.Add(row with { Id = scope.Revision });
     }
 
     /// <summary>Runs a txn that <see cref="TxnValidation"/> accepted.</summary>

@@ -22,6 +22,8 @@ internal sealed class LogPoller : IAsyncDisposable
     private readonly ILogger logger;
     private readonly TimeSpan interval;
     private readonly SemaphoreSlim wake = new(0, 1);
+    // One reader of the log at a time: the poll loop, or a writer publishing what it committed.
+    private readonly SemaphoreSlim reading = new(1, 1);
     private readonly CancellationTokenSource stopping = new();
     private readonly Task loop;
     private long position;
@@ -38,7 +40,35 @@ internal sealed class LogPoller : IAsyncDisposable
         loop = Task.Run(RunAsync);
     }
 
-    /// <summary>A write committed here: poll now instead of at the next tick.</summary>
+    /// <summary>
+    /// Rows this process just committed: they go straight to the watches when they are the next
+    /// revisions; otherwise (another writer's rows in between, or the poller busy) the log is polled now.
+    /// </summary>
+    public void Committed(IReadOnlyList<KineRow> rows)
+    {
+        if (rows.Count == 0 || !reading.Wait(0))
+        {
+            Notify();
+            return;
+        }
+        try
+        {
+            var contiguous = rows[0].Id == position + 1 && rows.Select((row, i) => row.Id == rows[0].Id + i).All(next => next);
+            if (!contiguous)
+            {
+                Notify();
+                return;
+            }
+            hub.Publish(rows, rows[^1].Id);
+            position = rows[^1].Id;
+        }
+        finally
+        {
+            reading.Release();
+        }
+    }
+
+    /// <summary>Poll now instead of at the next tick.</summary>
     public void Notify()
     {
         try
@@ -59,7 +89,15 @@ internal sealed class LogPoller : IAsyncDisposable
             try
             {
                 await wake.WaitAsync(gap is null ? interval : TimeSpan.FromMilliseconds(20), stopping.Token);
-                await PollAsync();
+                await reading.WaitAsync(stopping.Token);
+                try
+                {
+                    await PollAsync();
+                }
+                finally
+                {
+                    reading.Release();
+                }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -133,5 +171,6 @@ internal sealed class LogPoller : IAsyncDisposable
         await loop;
         stopping.Dispose();
         wake.Dispose();
+        reading.Dispose();
     }
 }
