@@ -1,5 +1,6 @@
 using System.Net;
 using K3s.Core.Etcd;
+using K3s.Kine.Server.Http2;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -51,11 +52,11 @@ public sealed class DatastoreServer : IAsyncDisposable
                     var path = address[UnixScheme.Length..];
                     File.Delete(path); // a socket left by a server that died
                     sockets.Add(path);
-                    kestrel.ListenUnixSocket(path, listen => listen.Protocols = HttpProtocols.Http2);
+                    kestrel.ListenUnixSocket(path, UseEtcdHttp2);
                 }
                 else
                 {
-                    kestrel.Listen(IPEndPoint.Parse(address), listen => listen.Protocols = HttpProtocols.Http2);
+                    kestrel.Listen(IPEndPoint.Parse(address), UseEtcdHttp2);
                 }
             }
         });
@@ -83,6 +84,16 @@ public sealed class DatastoreServer : IAsyncDisposable
             .Select(address => address.StartsWith("http://unix:", StringComparison.Ordinal) ? UnixScheme + address["http://unix:".Length..] : address)
             .ToList();
         return new DatastoreServer(app, bound);
+    }
+
+    /// <summary>
+    /// HTTP/2 without TLS, taking the <c>:authority</c> values etcd clients send (a unix socket's
+    /// path, an endpoint URL) that Kestrel would refuse as a Host.
+    /// </summary>
+    private static void UseEtcdHttp2(ListenOptions listen)
+    {
+        listen.Protocols = HttpProtocols.Http2;
+        listen.UseAuthorityNormalization();
     }
 
     public async ValueTask DisposeAsync()
