@@ -31,9 +31,10 @@ $ServiceOut = Join-Path $Out 'k3sps'
 $StandInOut = Join-Path $Out 'tests/standin'
 $ResultsOut = Join-Path $Out 'test-results'
 
-# Debian packages the tests start for real: iproute2 (network namespaces as simulated hosts),
-# etcd 3.4 and etcdctl (the datastore's reference and client), PostgreSQL and MariaDB (external datastores).
-$DebianPackages = @('iproute2', 'etcd-server', 'etcd-client', 'postgresql', 'mariadb-server')
+# Debian packages: libsqlite3-0 (the datastore's SQLite on Linux, see src/K3s.Kine/Sql/SqliteLibrary.cs);
+# and what the tests start for real: iproute2 (network namespaces as simulated hosts), etcd 3.4 and
+# etcdctl (the datastore's reference and client), PostgreSQL and MariaDB (external datastores).
+$DebianPackages = @('libsqlite3-0', 'iproute2', 'etcd-server', 'etcd-client', 'postgresql', 'mariadb-server')
 
 function Invoke-Native {
     param([string] $Command, [string[]] $Arguments)

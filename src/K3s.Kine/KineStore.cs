@@ -167,11 +167,7 @@ public sealed class KineStore : IEtcdStore, IAsyncDisposable
         // etcd refuses a write whose request exceeds --max-request-bytes.
         if (request.CalculateSize() > EtcdErrors.MaxRequestBytes)
             throw EtcdErrors.RequestTooLarge();
-        return await writer.WriteAsync(sql =>
-        {
-            var (current, compact) = log.Revisions(sql.Session, sql.Transaction);
-            return work(new WriteScope(sql, current, compact), request);
-        }, cancellationToken);
+        return await writer.WriteAsync(sql => work(new WriteScope(sql, log), request), cancellationToken);
     }
 
     /// <summary>Runs a read in one snapshot of the database.</summary>

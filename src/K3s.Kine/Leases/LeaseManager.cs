@@ -112,9 +112,8 @@ internal sealed class LeaseManager : IAsyncDisposable
             return null;
         if (!LeaseTable.Delete(sql.Session, sql.Transaction, id))
             return null;
-        var (current, compact) = log.Revisions(sql.Session, sql.Transaction);
-        var scope = new WriteScope(sql, current, compact);
-        executor.Delete(scope, log.LiveWithLease(sql.Session, sql.Transaction, id, current));
+        var scope = new WriteScope(sql, log);
+        executor.Delete(scope, log.LiveWithLease(sql.Session, sql.Transaction, id, scope.Revision));
         return scope.Revision;
     }
 

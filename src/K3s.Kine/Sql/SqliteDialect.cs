@@ -41,6 +41,7 @@ public sealed class SqliteDialect : SqlDialect
 
     public SqliteDialect(DatastoreEndpoint endpoint) : base(endpoint)
     {
+        SqliteLibrary.Initialize();
         connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = endpoint.ConnectionString,

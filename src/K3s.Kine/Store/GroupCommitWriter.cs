@@ -55,15 +55,25 @@ internal sealed class GroupCommitWriter : IWriteExecutor
         try
         {
             using var transaction = session.Connection.BeginTransaction();
-            foreach (var pending in batch)
+            if (batch is [var alone])
             {
-                var scope = new SqlScope(session, transaction, []);
-                transaction.Save("write");
-                if (pending.Run(scope))
-                    written.AddRange(scope.Written!);
-                else
-                    transaction.Rollback("write");
-                transaction.Release("write");
+                // A write alone needs no savepoint: if it fails, the whole transaction is rolled back.
+                if (!Run(alone, transaction))
+                {
+                    transaction.Rollback();
+                    alone.Complete();
+                    return;
+                }
+            }
+            else
+            {
+                foreach (var pending in batch)
+                {
+                    transaction.Save("write");
+                    if (!Run(pending, transaction))
+                        transaction.Rollback("write");
+                    transaction.Release("write");
+                }
             }
             transaction.Commit();
         }
@@ -78,6 +88,16 @@ internal sealed class GroupCommitWriter : IWriteExecutor
             pending.Complete();
         committed(written);
         written.Clear();
+    }
+
+    /// <summary>Runs one write, keeping the rows it appended if it succeeds.</summary>
+    private bool Run(PendingWrite pending, System.Data.Common.DbTransaction transaction)
+    {
+        var scope = new SqlScope(session, transaction, []);
+        if (!pending.Run(scope))
+            return false;
+        written.AddRange(scope.Written!);
+        return true;
     }
 
     public ValueTask DisposeAsync()
