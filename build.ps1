@@ -75,13 +75,22 @@ function Invoke-Build {
 
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     Invoke-Native dotnet @('publish', (Join-Path $Root 'src/K3s.PowerShell'), '-c', $Configuration, '--no-build', '-nologo', '-o', $ModuleOut)
-    Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Recurse -Force
+    Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Recurse -Force -Exclude 'help'
+    Write-CmdletHelp (Join-Path $ModuleOut 'en-US/K3s.PowerShell.dll-Help.xml')
 
     $manifest = Import-PowerShellDataFile (Join-Path $ModuleOut 'K3sPs.psd1')
     if ($manifest.ModuleVersion -ne (Get-ProjectVersion)) {
         throw "module/K3sPs.psd1 has ModuleVersion $($manifest.ModuleVersion) but Directory.Build.props has VersionPrefix $(Get-ProjectVersion)"
     }
     Write-Host "Built: module in $([IO.Path]::GetRelativePath($Root, $ModuleOut)), service in $([IO.Path]::GetRelativePath($Root, $ServiceOut))"
+}
+
+# PowerShell reads a binary module's help from one MAML file; each cmdlet's part lives in module/help/<Cmdlet>.xml.
+function Write-CmdletHelp([string] $HelpFile) {
+    $commands = Get-ChildItem (Join-Path $Root 'module/help') -Filter *.xml | Sort-Object Name | ForEach-Object { Get-Content $_ -Raw }
+    $maml = "<?xml version=`"1.0`" encoding=`"utf-8`"?>`n<helpItems schema=`"maml`" xmlns=`"http://msh`">`n" + ($commands -join '') + "</helpItems>`n"
+    [xml]$maml | Out-Null # fails the build on a malformed part
+    Set-Content -Path $HelpFile -Value $maml -Encoding utf8NoBOM
 }
 
 function Invoke-XunitTests {

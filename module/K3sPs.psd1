@@ -8,8 +8,12 @@
     Description          = 'Install, join and inspect K3sPs nodes: a lightweight Kubernetes with the architecture of k3s, written in C#.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('K3sPs.Format.ps1xml')
-    CmdletsToExport      = @('Get-K3sProcess')
+    FormatsToProcess     = @('K3sPs.Format.ps1xml', 'K3sPs.Datastore.Format.ps1xml', 'K3sPs.DatastoreMaintenance.Format.ps1xml', 'K3sPs.DatastoreBackup.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Get-K3sProcess',
+        'Get-K3sDatastore', 'Get-K3sDatastoreKey', 'Get-K3sDatastoreHistory', 'Watch-K3sDatastore',
+        'Optimize-K3sDatastore', 'Backup-K3sDatastore', 'Restore-K3sDatastore'
+    )
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

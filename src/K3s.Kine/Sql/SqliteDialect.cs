@@ -1,4 +1,5 @@
 using System.Data.Common;
+using K3s.Core.Datastore;
 using Microsoft.Data.Sqlite;
 
 namespace K3s.Kine.Sql;
