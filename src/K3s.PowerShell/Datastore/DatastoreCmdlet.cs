@@ -7,13 +7,14 @@ namespace K3s.PowerShell.Datastore;
 /// What every datastore cmdlet shares: where to read (-DataDir, -Path, -Endpoint), error records
 /// with stable ids, and running async work on the pipeline thread, cancelled by Ctrl+C.
 /// </summary>
-public abstract class DatastoreCmdlet : PSCmdlet
+public abstract class DatastoreCmdlet : PSCmdlet, IDisposable
 {
     protected const string DataDirSet = "DataDir";
     protected const string PathSet = "Path";
     protected const string EndpointSet = "Endpoint";
 
     private readonly CancellationTokenSource stopping = new();
+    private IDatastoreReader? reader;
 
     /// <summary>A K3sPs or k3s data dir: its running server's kine.sock, else its server/db/state.db.</summary>
     [Parameter(ParameterSetName = DataDirSet)]
@@ -31,6 +32,9 @@ public abstract class DatastoreCmdlet : PSCmdlet
     protected CancellationToken Cancellation => stopping.Token;
 
     protected override void StopProcessing() => stopping.Cancel();
+
+    /// <summary>The datastore the parameters name, opened on first use and closed with the cmdlet.</summary>
+    protected IDatastoreReader Reader => reader ??= OpenReader();
 
     /// <summary>The reader for the parameters given; a terminating error if it cannot be opened.</summary>
     protected IDatastoreReader OpenReader()
@@ -103,6 +107,12 @@ public abstract class DatastoreCmdlet : PSCmdlet
                 // Cancelled by Ctrl+C: nothing left to release.
             }
         }
+    }
+
+    public void Dispose()
+    {
+        reader?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        stopping.Dispose();
     }
 
     protected static ErrorRecord Error(DatastoreAccessException e) =>

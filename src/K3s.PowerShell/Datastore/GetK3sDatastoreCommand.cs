@@ -10,15 +10,7 @@ public sealed class GetK3sDatastoreCommand : DatastoreCmdlet
 {
     protected override void EndProcessing()
     {
-        var reader = OpenReader();
-        try
-        {
-            WriteProgress(new ProgressRecord(1, "Get-K3sDatastore", $"Reading {reader.Source}"));
-            WriteObject(Wait(token => DatastoreStatistics.SummarizeAsync(reader, token)));
-        }
-        finally
-        {
-            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
+        WriteProgress(new ProgressRecord(1, "Get-K3sDatastore", $"Reading {Reader.Source}"));
+        WriteObject(Wait(token => DatastoreStatistics.SummarizeAsync(Reader, token)));
     }
 }

@@ -17,7 +17,8 @@ internal static class DatastoreRunner
         using var loggers = LoggerFactory.Create(logging => logging
             .SetMinimumLevel(LogLevel.Information)
             .AddSimpleConsole(console => console.SingleLine = true)
-            .AddFilter("Microsoft", LogLevel.Warning));
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("Grpc", LogLevel.Warning));
         try
         {
             var endpoint = DatastoreEndpoint.Parse(options.Endpoint.Length > 0 ? options.Endpoint : DefaultSqlite, dataDir: ".");
