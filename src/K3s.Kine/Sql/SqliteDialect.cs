@@ -99,9 +99,10 @@ public sealed class SqliteDialect : SqlDialect
     {
         var connection = new SqliteConnection(connectionString);
         connection.Open();
-        // Read the database through the OS page cache, shared by every connection, instead of copying
-        // pages into each connection's own small cache: a list then reads no page twice.
-        Execute(connection, "PRAGMA mmap_size=1073741824");
+        // A page cache that holds a list's pages (SQLite's default is 2 MiB): reads then stop going to the
+        // file for every page. Memory-mapping the file did as well for reads but cost writes: every
+        // connection remaps as the file grows.
+        Execute(connection, "PRAGMA cache_size=-32768");
         return connection;
     }
 
