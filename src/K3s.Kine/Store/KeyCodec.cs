@@ -32,19 +32,28 @@ internal static class KeyCodec
             throw EtcdErrors.EmptyKey();
         if (rangeEnd.IsEmpty)
             return KeyRange.Single(Decode(key));
-        var start = IsNul(key) ? "" : Decode(key);
-        return IsNul(rangeEnd) ? KeyRange.From(start) : KeyRange.Between(start, Decode(rangeEnd));
+        var (start, startExclusive) = IsNul(key) ? ("", false) : Bound(key);
+        if (IsNul(rangeEnd))
+            return KeyRange.From(start, startExclusive);
+        var (end, endInclusive) = Bound(rangeEnd);
+        return KeyRange.Between(start, end, startExclusive, endInclusive);
     }
+
+    /// <summary>A range bound; one ending in NUL ("k\0", the first key after k) is k, marked as such.</summary>
+    private static (string Key, bool AfterKey) Bound(ByteString bytes) =>
+        bytes.Length > 1 && bytes[^1] == 0 ? (Decode(bytes.Span[..^1]), true) : (Decode(bytes), false);
 
     public static ByteString Encode(string key) => ByteString.CopyFromUtf8(key);
 
     private static bool IsNul(ByteString bytes) => bytes.Length == 1 && bytes[0] == 0;
 
-    private static string Decode(ByteString bytes)
+    private static string Decode(ByteString bytes) => Decode(bytes.Span);
+
+    private static string Decode(ReadOnlySpan<byte> bytes)
     {
         try
         {
-            var text = StrictUtf8.GetString(bytes.Span);
+            var text = StrictUtf8.GetString(bytes);
             if (text.Contains('\0'))
                 throw new DecoderFallbackException();
             return text;

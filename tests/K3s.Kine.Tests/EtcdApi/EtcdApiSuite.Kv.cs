@@ -116,6 +116,28 @@ public abstract partial class EtcdApiSuite
     }
 
     [Fact]
+    public async Task Range_PagedFromTheKeyAfterTheLast_ReadsEachKeyOnce()
+    {
+        // Clients page by asking for the range from "last key + \0", as the Kubernetes API server does.
+        var prefix = NewPrefix();
+        foreach (var name in new[] { "a", "b", "c", "d", "e" })
+            await PutAsync(prefix + name, name);
+
+        var seen = new List<string>();
+        var start = B(prefix);
+        while (true)
+        {
+            var page = await Kv.RangeAsync(new RangeRequest { Key = start, RangeEnd = PrefixEnd(prefix), Limit = 2 }).ResponseAsync;
+            seen.AddRange(Keys(page.Kvs));
+            if (!page.More)
+                break;
+            start = ByteString.CopyFrom([.. page.Kvs[^1].Key.Span, 0]);
+        }
+
+        Assert.Equal(["a", "b", "c", "d", "e"], seen.Select(key => key[prefix.Length..]));
+    }
+
+    [Fact]
     public async Task Range_AtPastRevision_ReturnsTheValueOfThatRevision()
     {
         var prefix = NewPrefix();
