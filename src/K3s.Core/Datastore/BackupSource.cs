@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 
 namespace K3s.Core.Datastore;
 
@@ -27,27 +26,10 @@ public sealed record BackupSource(BackupKind Kind, string Location)
         if (File.Exists(database))
             return new BackupSource(BackupKind.Sqlite, database);
         var socket = DatastoreSource.SocketOf(dataDir);
-        if (ServerAnswers(socket))
+        if (EtcdChannel.Answers(socket))
             return new BackupSource(BackupKind.Dump, "unix://" + socket);
         throw new DatastoreAccessException(DatastoreAccessException.FileNotFound,
             $"{dataDir}: there is no {database}, and no server answers on {socket}");
-    }
-
-    /// <summary>Whether a server accepts connections on a unix socket (a stopped one can leave the file behind).</summary>
-    public static bool ServerAnswers(string socketPath)
-    {
-        if (!File.Exists(socketPath))
-            return false;
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     public override string ToString() => Kind == BackupKind.Sqlite ? $"{Location} (SQLite online copy)" : $"{Location} (logical dump)";

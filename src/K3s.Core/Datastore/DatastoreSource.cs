@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-
 namespace K3s.Core.Datastore;
 
 /// <summary>Where the datastore cmdlets read from: a data dir, a state.db file, or an endpoint.</summary>
@@ -20,28 +18,12 @@ public static class DatastoreSource
     public static IDatastoreReader OpenDataDir(string dataDir)
     {
         var socket = SocketOf(dataDir);
-        if (Answers(socket))
+        if (EtcdChannel.Answers(socket))
             return EtcdDatastoreReader.Connect("unix://" + Path.GetFullPath(socket));
         var database = DatabaseOf(dataDir);
         if (File.Exists(database))
             return SqliteDatastoreReader.Open(database);
         throw new DatastoreAccessException(DatastoreAccessException.FileNotFound,
             $"{dataDir}: no server answers on {socket} and there is no {database}");
-    }
-
-    private static bool Answers(string socketPath)
-    {
-        if (!File.Exists(socketPath))
-            return false;
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false; // a socket file left by a server that stopped
-        }
     }
 }

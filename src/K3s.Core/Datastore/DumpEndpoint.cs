@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using Grpc.Core;
@@ -26,14 +25,7 @@ internal sealed class DumpEndpoint : IDisposable
     }
 
     /// <summary><c>http://host:port</c>, or <c>unix:///path/to/kine.sock</c>.</summary>
-    public static DumpEndpoint Connect(string endpoint)
-    {
-        if (endpoint.StartsWith("unix://", StringComparison.Ordinal))
-            return new DumpEndpoint(endpoint, UnixSocketChannel(endpoint["unix://".Length..]));
-        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            throw new DatastoreAccessException(DatastoreAccessException.Unreachable, $"{endpoint}: not an endpoint; expected http://host:port or unix:///path");
-        return new DumpEndpoint(endpoint, GrpcChannel.ForAddress(uri));
-    }
+    public static DumpEndpoint Connect(string endpoint) => new(endpoint, EtcdChannel.For(endpoint));
 
     public async Task<long> CurrentRevisionAsync(CancellationToken cancellationToken) =>
         (await RangeAsync(new RangeRequest { Key = ByteString.CopyFromUtf8("/"), CountOnly = true }, cancellationToken)).Header.Revision;
@@ -109,28 +101,6 @@ internal sealed class DumpEndpoint : IDisposable
             throw new DatastoreAccessException(DatastoreAccessException.Unreachable, $"{endpoint}: cannot reach the datastore ({e.Status.Detail})", e);
         }
     }
-
-    private static GrpcChannel UnixSocketChannel(string path) =>
-        GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler
-            {
-                ConnectCallback = async (_, cancellationToken) =>
-                {
-                    var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                    try
-                    {
-                        await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken);
-                        return new NetworkStream(socket, ownsSocket: true);
-                    }
-                    catch
-                    {
-                        socket.Dispose();
-                        throw;
-                    }
-                },
-            },
-        });
 
     public void Dispose() => channel.Dispose();
 }

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using Grpc.Core;
@@ -32,36 +31,7 @@ public sealed class EtcdDatastoreReader : IDatastoreReader
     public string Source { get; }
 
     /// <summary>An endpoint: <c>http://host:port</c>, or <c>unix:///path/to/kine.sock</c>.</summary>
-    public static EtcdDatastoreReader Connect(string endpoint)
-    {
-        if (endpoint.StartsWith("unix://", StringComparison.Ordinal))
-            return new EtcdDatastoreReader(endpoint, UnixSocketChannel(endpoint["unix://".Length..]));
-        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            throw new DatastoreAccessException(DatastoreAccessException.Unreachable, $"{endpoint}: not an endpoint; expected http://host:port or unix:///path");
-        return new EtcdDatastoreReader(endpoint, GrpcChannel.ForAddress(uri));
-    }
-
-    private static GrpcChannel UnixSocketChannel(string path) =>
-        GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler
-            {
-                ConnectCallback = async (_, cancellationToken) =>
-                {
-                    var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                    try
-                    {
-                        await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken);
-                        return new NetworkStream(socket, ownsSocket: true);
-                    }
-                    catch
-                    {
-                        socket.Dispose();
-                        throw;
-                    }
-                },
-            },
-        });
+    public static EtcdDatastoreReader Connect(string endpoint) => new(endpoint, EtcdChannel.For(endpoint));
 
     public async Task<(long Current, long Compact)> GetRevisionsAsync(CancellationToken cancellationToken)
     {

@@ -69,7 +69,7 @@ public static class RestoreDatabase
     private static void CheckStopped(string dataDir)
     {
         var socket = DatastoreSource.SocketOf(dataDir);
-        if (BackupSource.ServerAnswers(socket))
+        if (EtcdChannel.Answers(socket))
         {
             throw new BackupException(BackupException.ServerRunning,
                 $"{dataDir}: a server answers on {socket}; stop it before restoring its datastore");
