@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -14,6 +15,11 @@ namespace K3s.Core.Datastore;
 public sealed class EtcdDatastoreReader : IDatastoreReader
 {
     private const int PageSize = 500;
+
+    /// <summary>etcd's id for a response that belongs to no single watch (progress of the whole stream).</summary>
+    private const long StreamWatchId = -1;
+
+    private static readonly TimeSpan QuietReplay = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
     private readonly GrpcChannel channel;
@@ -107,11 +113,28 @@ public sealed class EtcdDatastoreReader : IDatastoreReader
             CreateRequest = new WatchCreateRequest { Key = key, RangeEnd = rangeEnd, StartRevision = from, PrevKv = true },
         }, cancellationToken));
         var replaying = until != long.MaxValue;
-        if (replaying)
-            await call.RequestStream.WriteAsync(new WatchRequest { ProgressRequest = new WatchProgressRequest() }, cancellationToken);
-        while (await Unreachable(() => call.ResponseStream.MoveNext(cancellationToken)))
+        var responses = Pump(call.ResponseStream, cancellationToken);
+        var next = responses.ReadAsync(cancellationToken).AsTask();
+        while (true)
         {
-            var response = call.ResponseStream.Current;
+            // A replay usually ends at the event of its last revision. When that revision holds no event
+            // (kine's own rows), only a quiet stream tells: then ask for progress, which kine reports once
+            // everything before it has been sent. (etcd 3.4 answers at once, but there it has sent its
+            // events by then, or the event at the last revision ends the replay first.)
+            if (replaying && await Task.WhenAny(next, Task.Delay(QuietReplay, cancellationToken)) != next)
+            {
+                await call.RequestStream.WriteAsync(new WatchRequest { ProgressRequest = new WatchProgressRequest() }, cancellationToken);
+            }
+            WatchResponse response;
+            try
+            {
+                response = await next;
+            }
+            catch (ChannelClosedException)
+            {
+                yield break;
+            }
+            next = responses.ReadAsync(cancellationToken).AsTask();
             if (response.Canceled)
             {
                 if (response.CompactRevision > 0)
@@ -130,11 +153,34 @@ public sealed class EtcdDatastoreReader : IDatastoreReader
                 if (@event.Kv.ModRevision == until)
                     yield break;
             }
-            // A progress report at or past the end: every event up to it has been sent (kine). etcd always
-            // has an event at its current revision, which ends the replay above.
-            if (replaying && response.Events.Count == 0 && !response.Created && response.Header.Revision >= until)
+            if (replaying && response.WatchId == StreamWatchId && response.Header.Revision >= until)
                 yield break;
         }
+    }
+
+    /// <summary>Reads a watch's responses in the background, so that waiting for one can time out without ending the call.</summary>
+    private ChannelReader<WatchResponse> Pump(IAsyncStreamReader<WatchResponse> stream, CancellationToken cancellationToken)
+    {
+        var responses = Channel.CreateUnbounded<WatchResponse>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (await stream.MoveNext(cancellationToken))
+                    await responses.Writer.WriteAsync(stream.Current, cancellationToken);
+                responses.Writer.TryComplete();
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+            {
+                responses.Writer.TryComplete(new DatastoreAccessException(DatastoreAccessException.Unreachable,
+                    $"{Source}: cannot reach the datastore ({e.Status.Detail})", e));
+            }
+            catch (Exception e)
+            {
+                responses.Writer.TryComplete(e);
+            }
+        }, CancellationToken.None);
+        return responses.Reader;
     }
 
     private static DatastoreRow Row(KeyValue item, DatastoreOperation operation) =>

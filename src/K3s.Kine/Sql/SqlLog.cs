@@ -143,7 +143,9 @@ public sealed class SqlLog(SqlDialect dialect)
         var command = session.Command(transaction, "DELETE FROM kine WHERE id IN (SELECT ks.id FROM (" +
             "SELECT kp.prev_revision AS id FROM kine AS kp WHERE kp.name != 'compact_rev_key' AND kp.created = 0 " +
             "AND kp.prev_revision != 0 AND kp.id > @from AND kp.id <= @revision " +
-            "UNION SELECT kd.id AS id FROM kine AS kd WHERE kd.deleted != 0 AND kd.id > @from AND kd.id <= @revision) AS ks)");
+            "UNION SELECT kd.id AS id FROM kine AS kd WHERE kd.deleted != 0 AND kd.id > @from AND kd.id <= @revision " +
+            // The newest row is the current revision: removing it would move the revision back.
+            "AND kd.id < (SELECT MAX(mx.id) FROM kine AS mx)) AS ks)");
         Add(command, "from", fromRevision);
         Add(command, "revision", revision);
         var removed = command.ExecuteNonQuery();

@@ -82,9 +82,9 @@ public abstract class DatastoreCmdlet : PSCmdlet, IDisposable
                 {
                     more = enumerator.MoveNextAsync().AsTask().GetAwaiter().GetResult();
                 }
-                catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
+                catch (Exception) when (Cancellation.IsCancellationRequested)
                 {
-                    yield break;
+                    yield break; // Ctrl+C: gRPC reports it as its own Cancelled error
                 }
                 catch (DatastoreAccessException e)
                 {
@@ -121,6 +121,8 @@ public abstract class DatastoreCmdlet : PSCmdlet, IDisposable
             DatastoreAccessException.FileNotFound => ErrorCategory.ObjectNotFound,
             DatastoreAccessException.NotKine => ErrorCategory.InvalidData,
             DatastoreAccessException.Unreachable => ErrorCategory.ConnectionError,
+            CompactableDatastore.WriteFailed => ErrorCategory.WriteError,
+            CompactableDatastore.VacuumNeedsStoppedServer => ErrorCategory.ResourceBusy,
             _ => ErrorCategory.InvalidArgument,
         }, null);
 }

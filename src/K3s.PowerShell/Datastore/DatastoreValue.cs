@@ -78,7 +78,11 @@ internal static class DatastoreValue
     {
         var result = new PSObject();
         foreach (var property in element.EnumerateObject())
+        {
+            // JSON may repeat a name; the last one wins, as ConvertFrom-Json does.
+            result.Properties.Remove(property.Name);
             result.Properties.Add(new PSNoteProperty(property.Name, ToPowerShell(property.Value)));
+        }
         return result;
     }
 }
