@@ -28,7 +28,7 @@ BeforeAll {
         $process = Start-Process $k3sps -ArgumentList $arguments -RedirectStandardOutput $log -RedirectStandardError "$log.err" -PassThru
         $processes.Add($process)
         $deadline = (Get-Date).AddSeconds(30)
-        while (-not [K3s.Core.Datastore.BackupSource]::ServerAnswers($socket)) {
+        while (-not [K3s.Core.Datastore.EtcdChannel]::Answers($socket)) {
             if ($process.HasExited -or (Get-Date) -gt $deadline) {
                 throw "k3sps datastore on $DataDir did not start: $(Get-Content $log, "$log.err" -Raw -ErrorAction Ignore)"
             }
