@@ -119,7 +119,7 @@ Describe 'Get-K3sDatastore, -Key and -History through the socket and on the stop
         $fields = 'Revision', 'Operation', 'CreateRevision', 'Version', 'Size'
         ($onFile.History | Select-Object $fields | ConvertTo-Json) | Should -Be ($viaSocket.History | Select-Object $fields | ConvertTo-Json)
         $onFile.History.Value.spec.containers.image | Should -Be @('nginx:2', 'nginx:3')
-        (Compare-Object $onFile.History[0].Lines $onFile.History[1].Lines).InputObject.Trim() | Should -Contain '"image": "nginx:3",'
+        (Compare-Object $onFile.History[0].Lines $onFile.History[1].Lines).InputObject.Trim().TrimEnd(',') | Should -Contain '"image": "nginx:3"'
         $onFile.Deleted[-1].Operation | Should -Be 'Delete'
         $onFile.Deleted[-1].Value.metadata.name | Should -Be 'web-3'
         ($onFile.Deleted | Select-Object $fields | ConvertTo-Json) | Should -Be ($viaSocket.Deleted | Select-Object $fields | ConvertTo-Json)
