@@ -17,6 +17,14 @@ BeforeAll {
         try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
     }
 
+    # Starts a program with its output in files. (Start-Process -RedirectStandard* crashes PowerShell when the
+    # program writes after the test closed its log.) bash execs in place, so the PID is the program's.
+    function Start-Logged([string] $Program, [string[]] $Arguments, [string] $Log, [string] $ErrorLog = "$Log.err") {
+        $startInfo = [Diagnostics.ProcessStartInfo]::new('bash')
+        foreach ($argument in @('-c', 'exec "$0" "${@:3}" >"$1" 2>"$2"', $Program, $Log, $ErrorLog) + $Arguments) { $startInfo.ArgumentList.Add($argument) }
+        [Diagnostics.Process]::Start($startInfo)
+    }
+
     # `k3sps datastore` on a data dir laid out as k3s's: <dir>/server/db/state.db (or another database,
     # as a server on an external datastore has), served on <dir>/server/kine.sock (and a TCP port).
     function Start-Datastore([string] $DataDir, [int] $Port, [string] $Database = "$DataDir/server/db/state.db") {
@@ -25,7 +33,7 @@ BeforeAll {
         $arguments = @('datastore', '--endpoint', "sqlite://$Database", '--listen-address', "unix://$socket")
         if ($Port) { $arguments += @('--listen-address', "127.0.0.1:$Port") }
         $log = Join-Path $root "$(Split-Path $DataDir -Leaf).log"
-        $process = Start-Process $k3sps -ArgumentList $arguments -RedirectStandardOutput $log -RedirectStandardError "$log.err" -PassThru
+        $process = Start-Logged $k3sps $arguments $log
         $processes.Add($process)
         $deadline = (Get-Date).AddSeconds(30)
         while (-not [K3s.Core.Datastore.EtcdChannel]::Answers($socket)) {
@@ -122,7 +130,7 @@ while true; do
 done
 "@
         $revisionBeforeWriter = Get-Revision $endpoint
-        $writer = Start-Process bash -ArgumentList $writerScript -RedirectStandardError (Join-Path $root 'writer.err') -PassThru
+        $writer = Start-Logged bash @($writerScript) (Join-Path $root 'writer.log') (Join-Path $root 'writer.err')
         $processes.Add($writer)
         $deadline = (Get-Date).AddSeconds(20)
         while ((Get-Revision $endpoint) -lt $revisionBeforeWriter + 4) {
@@ -239,7 +247,7 @@ done
             '--listen-client-urls', $etcdEndpoint, '--advertise-client-urls', $etcdEndpoint,
             '--listen-peer-urls', "http://127.0.0.1:$peerPort", '--initial-advertise-peer-urls', "http://127.0.0.1:$peerPort",
             '--initial-cluster', "backup-test=http://127.0.0.1:$peerPort")
-        $etcd = Start-Process etcd -ArgumentList $etcdArguments -RedirectStandardOutput (Join-Path $root 'etcd.log') -RedirectStandardError (Join-Path $root 'etcd.err') -PassThru
+        $etcd = Start-Logged etcd $etcdArguments (Join-Path $root 'etcd.log') (Join-Path $root 'etcd.err')
         $processes.Add($etcd)
         $deadline = (Get-Date).AddSeconds(30)
         while ($true) {
