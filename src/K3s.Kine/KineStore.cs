@@ -195,10 +195,11 @@ public sealed class KineStore : IEtcdStore, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Whoever writes goes first; the writer then commits what is queued (telling the poller) and stops.
         await leases.DisposeAsync();
         await compactor.DisposeAsync();
-        await poller.DisposeAsync();
         await writer.DisposeAsync();
+        await poller.DisposeAsync();
         await dialect.DisposeAsync();
     }
 

@@ -10,6 +10,7 @@ namespace K3s.Core.Datastore;
 /// every write waits for that flush, so the system's library takes a write in about half the time.
 /// Elsewhere, or without libsqlite3, the bundled library is used; inside a PowerShell module it is
 /// found in the module's runtimes/RID/native folder, which the host does not search.
+/// The choice is global to the process: make it before any SQLite connection is opened.
 /// </summary>
 public static class SqliteLibrary
 {

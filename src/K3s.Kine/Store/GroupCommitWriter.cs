@@ -86,7 +86,14 @@ internal sealed class GroupCommitWriter : IWriteExecutor
         }
         foreach (var pending in batch)
             pending.Complete();
-        committed(written);
+        try
+        {
+            committed(written);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+        {
+            // Nobody to tell any more (the store is closing): the rows are committed all the same.
+        }
         written.Clear();
     }
 
