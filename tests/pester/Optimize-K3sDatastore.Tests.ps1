@@ -1,11 +1,7 @@
 BeforeAll {
     $repo = Resolve-Path (Join-Path $PSScriptRoot '../..')
     Import-Module (Join-Path $repo 'out/K3sPs/K3sPs.psd1') -Force
-    $k3sps = Join-Path $repo 'out/k3sps/k3sps'
-
-    function New-TemporaryDirectory {
-        (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) "k3sps-opt-$([guid]::NewGuid().ToString('N'))")).FullName
-    }
+    . (Join-Path $PSScriptRoot 'DatastoreTestSupport.ps1')
 
     function Open-Database([string] $Path) {
         [K3s.Core.Datastore.SqliteLibrary]::Initialize() # loads Microsoft.Data.Sqlite and picks the native library
@@ -117,28 +113,6 @@ BeforeAll {
         $text = (Get-Content $log) -join ''
         Remove-Item $log
         [pscustomobject]@{ Output = $output; Text = $text }
-    }
-
-    function Start-Datastore([string] $DataDir) {
-        New-Item -ItemType Directory -Force (Join-Path $DataDir 'server/db') | Out-Null
-        $socket = Join-Path $DataDir 'server/kine.sock'
-        $startInfo = [Diagnostics.ProcessStartInfo]::new($k3sps)
-        'datastore', '--endpoint', "sqlite://$(Join-Path $DataDir 'server/db/state.db')", '--listen-address', "unix://$socket" |
-            ForEach-Object { $startInfo.ArgumentList.Add($_) }
-        $startInfo.RedirectStandardError = $true
-        $process = [Diagnostics.Process]::Start($startInfo)
-        foreach ($attempt in 1..100) {
-            if (Test-Path $socket) { return $process }
-            Start-Sleep -Milliseconds 100
-        }
-        Stop-Process -Id $process.Id -Force
-        throw "k3sps datastore did not start: $($process.StandardError.ReadToEnd())"
-    }
-
-    function Stop-Datastore($process) {
-        if (-not $process) { return }
-        & /bin/kill -s TERM $process.Id 2>$null
-        if (-not $process.WaitForExit(15000)) { Stop-Process -Id $process.Id -Force -ErrorAction Ignore }
     }
 
     function Invoke-Etcdctl([string] $Socket, [string[]] $Arguments) {
