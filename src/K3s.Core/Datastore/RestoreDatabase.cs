@@ -112,7 +112,7 @@ public static class RestoreDatabase
                 Pooling = false,
             }.ToString());
             connection.Open();
-            foreach (var statement in RestoreSchema.Kine.Append(RestoreSchema.Leases))
+            foreach (var statement in KineSqliteSchema.Kine.Append(KineSqliteSchema.Leases))
             {
                 using var create = connection.CreateCommand();
                 create.CommandText = statement;

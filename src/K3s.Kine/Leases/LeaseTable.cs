@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using K3s.Core.Datastore;
 using K3s.Kine.Sql;
 
 namespace K3s.Kine.Leases;
@@ -11,10 +12,7 @@ namespace K3s.Kine.Leases;
 /// </summary>
 internal static class LeaseTable
 {
-    public const string Schema =
-        "CREATE TABLE IF NOT EXISTS k3sps_lease (id BIGINT NOT NULL PRIMARY KEY, ttl BIGINT NOT NULL, expires_at BIGINT NOT NULL)";
-
-    public static void Create(SqlSession session) => session.Command(null, Schema).ExecuteNonQuery();
+    public static void Create(SqlSession session) => session.Command(null, KineSqliteSchema.Leases).ExecuteNonQuery();
 
     public static (long Ttl, long ExpiresAt)? Find(SqlSession session, DbTransaction? transaction, long id)
     {

@@ -12,29 +12,6 @@ namespace K3s.Kine.Sql;
 /// </summary>
 public sealed class SqliteDialect : SqlDialect
 {
-    private static readonly string[] Schema =
-    [
-        """
-        CREATE TABLE IF NOT EXISTS kine
-        			(
-        				id INTEGER PRIMARY KEY AUTOINCREMENT,
-        				name INTEGER,
-        				created INTEGER,
-        				deleted INTEGER,
-        				create_revision INTEGER,
-        				prev_revision INTEGER,
-        				lease INTEGER,
-        				value BLOB,
-        				old_value BLOB
-        			)
-        """,
-        "CREATE INDEX IF NOT EXISTS kine_name_index ON kine (name)",
-        "CREATE INDEX IF NOT EXISTS kine_name_id_index ON kine (name,id)",
-        "CREATE INDEX IF NOT EXISTS kine_id_deleted_index ON kine (id,deleted)",
-        "CREATE INDEX IF NOT EXISTS kine_prev_revision_index ON kine (prev_revision)",
-        "CREATE UNIQUE INDEX IF NOT EXISTS kine_name_prev_revision_uindex ON kine (name, prev_revision)",
-    ];
-
     private static readonly string[] KineColumns =
         ["id", "name", "created", "deleted", "create_revision", "prev_revision", "lease", "value", "old_value"];
 
@@ -82,7 +59,7 @@ public sealed class SqliteDialect : SqlDialect
             using var connection = OpenConnection();
             CheckIsKineDatabase(connection);
             Execute(connection, "PRAGMA journal_mode=WAL");
-            foreach (var statement in Schema)
+            foreach (var statement in KineSqliteSchema.Kine)
                 Execute(connection, statement);
             Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
             // Reading the newest row touches the end of the table: a truncated file fails here, not later.
