@@ -56,6 +56,14 @@ function Install-Prerequisites {
     Invoke-AsRoot (@('apt-get', 'install', '-y', '-q', '--no-install-recommends') + $missing)
 }
 
+# The API server's tests judge it with kubectl 1.32, which the machine image ships on PATH
+# (Debian's kubernetes-client is far older and is not a substitute).
+function Assert-Kubectl {
+    if (-not (Get-Command kubectl -ErrorAction Ignore)) {
+        throw 'kubectl (1.32) is not on PATH; the API server tests run it against the server they start.'
+    }
+}
+
 function Invoke-AsRoot {
     param([string[]] $Arguments)
     $command = @('env', 'DEBIAN_FRONTEND=noninteractive') + $Arguments
@@ -129,6 +137,7 @@ function Invoke-Tests {
     $suites = [Collections.Generic.List[object]]::new()
     try {
         Install-Prerequisites
+        Assert-Kubectl
         Invoke-Build
         New-Item -ItemType Directory -Force $ResultsOut | Out-Null
         $suites.Add((Invoke-XunitTests))

@@ -1,0 +1,61 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using K3s.ApiServer.Machinery;
+using Microsoft.AspNetCore.Http;
+
+namespace K3s.ApiServer.Handlers;
+
+/// <summary>Reads a request's body as JSON, whatever media type it came in, within the upstream size limit.</summary>
+public static class RequestBody
+{
+    /// <summary>The kube-apiserver's limit on a request body.</summary>
+    public const int MaxBytes = 3 * 1024 * 1024;
+
+    public const string Json = "application/json";
+    public const string Yaml = "application/yaml";
+    public const string JsonPatch = "application/json-patch+json";
+    public const string MergePatch = "application/merge-patch+json";
+    public const string StrategicMergePatch = "application/strategic-merge-patch+json";
+    public const string ApplyPatch = "application/apply-patch+yaml";
+
+    /// <summary>The media type without parameters ("application/json; charset=utf-8" → "application/json").</summary>
+    public static string MediaType(HttpRequest request) =>
+        (request.ContentType ?? Json).Split(';')[0].Trim().ToLowerInvariant();
+
+    /// <summary>The body parsed as JSON or YAML; null when it is empty.</summary>
+    public static async Task<JsonNode?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var mediaType = MediaType(request);
+        if (mediaType is not (Json or Yaml or JsonPatch or MergePatch or StrategicMergePatch))
+            throw ApiException.UnsupportedMediaType(mediaType);
+        if (request.ContentLength > MaxBytes)
+            throw ApiException.TooLarge();
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes)
+                throw ApiException.TooLarge();
+            buffer.Write(chunk, 0, read);
+        }
+        if (buffer.Length == 0)
+            return null;
+        if (mediaType == Yaml)
+            return YamlToJson.Convert(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        try
+        {
+            return JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        }
+        catch (JsonException e)
+        {
+            throw ApiException.BadRequest($"the body of the request is not valid JSON: {e.Message}");
+        }
+    }
+
+    /// <summary>The body as an object, as create and update need it.</summary>
+    public static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        await ReadAsync(request, cancellationToken) as JsonObject
+            ?? throw ApiException.BadRequest("the body of the request must be an object");
+}

@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using K3s.ApiServer.Machinery;
+using K3s.ApiServer.Patching;
+using K3s.ApiServer.Resources;
+using K3s.ApiServer.Storage;
+using K3s.ApiServer.Tables;
+using Microsoft.AspNetCore.Http;
+
+namespace K3s.ApiServer.Handlers;
+
+/// <summary>
+/// The verbs on a resource, for every kind alike: get, list, watch, create, update, patch, delete and
+/// deletecollection, mapped from the HTTP method and whether the path names an object.
+/// </summary>
+public sealed class ResourceHandler(ObjectStore store, TableConverter tables)
+{
+    private static readonly ResourceDefinition Namespaces = ResourceRegistry.BuiltIn().Find("", "v1", "namespaces")!;
+
+    /// <summary>The verb a request is, as authorization names it.</summary>
+    public static string Verb(HttpRequest request, RequestTarget target) => (request.Method, target.Name is null) switch
+    {
+        ("GET", true) => IsWatch(request.Query) ? "watch" : "list",
+        ("GET", false) => "get",
+        ("POST", _) => "create",
+        ("PUT", _) => "update",
+        ("PATCH", _) => "patch",
+        ("DELETE", true) => "deletecollection",
+        ("DELETE", false) => "delete",
+        _ => request.Method.ToLowerInvariant(),
+    };
+
+    public async Task HandleAsync(HttpContext context, RequestTarget target, ResourceDefinition definition)
+    {
+        if (target.Subresource is not null)
+            throw ApiException.NotFound(definition.QualifiedResource + "/" + target.Subresource, target.Name!);
+        if (definition.Namespaced != (target.Namespace is not null) && target.Name is not null)
+            throw ApiException.NotFound(definition.QualifiedResource, target.Name);
+        var request = context.Request;
+        var cancel = context.RequestAborted;
+        var @namespace = definition.Namespaced ? target.Namespace : null;
+        var dryRun = DryRun(request.Query);
+        var asTable = TableConverter.RequestedVersion(request) is { } tableVersion
+            ? (Func<IEnumerable<JsonObject>, JsonObject, JsonObject>)((items, metadata) => tables.Convert(definition, items, metadata, tableVersion, request.Query["includeObject"]))
+            : null;
+        switch (Verb(request, target))
+        {
+            case "get":
+                var found = await store.GetAsync(definition, @namespace, target.Name!, cancel);
+                await JsonResponses.WriteAsync(context, asTable is null ? found : asTable([found], new JsonObject { ["resourceVersion"] = ObjectStore.Metadata(found)["resourceVersion"]?.DeepClone() }));
+                break;
+            case "list":
+                var list = await ListAsync(definition, @namespace, request.Query, cancel);
+                await JsonResponses.WriteAsync(context, asTable is null ? list : asTable(((JsonArray)list["items"]!).Cast<JsonObject>(), (JsonObject)list["metadata"]!));
+                break;
+            case "watch":
+                Func<JsonObject, JsonObject> shape = asTable is null ? item => item : item => asTable([item], new JsonObject());
+                await WatchStream.ServeAsync(context, store, definition, @namespace, Filter(definition, request.Query), shape, request.Query);
+                break;
+            case "create":
+                await CreateAsync(context, definition, @namespace, dryRun);
+                break;
+            case "update":
+                var replacement = CheckNamespace(await RequestBody.ReadObjectAsync(request, cancel), @namespace);
+                await JsonResponses.WriteAsync(context, await store.UpdateAsync(definition, @namespace, target.Name!, replacement, dryRun, cancel));
+                break;
+            case "patch":
+                await JsonResponses.WriteAsync(context, await PatchAsync(request, definition, @namespace, target.Name!, dryRun, cancel));
+                break;
+            case "delete":
+                await DeleteAsync(context, definition, @namespace, target.Name!, dryRun);
+                break;
+            case "deletecollection":
+                await DeleteCollectionAsync(context, definition, @namespace, dryRun);
+                break;
+            default:
+                throw ApiException.MethodNotAllowed($"the server does not allow this method on the requested resource");
+        }
+    }
+
+    private async Task<JsonObject> ListAsync(ResourceDefinition definition, string? @namespace, IQueryCollection query, CancellationToken cancel)
+    {
+        var limit = query.TryGetValue("limit", out var text) && long.TryParse(text, CultureInfo.InvariantCulture, out var parsed) && parsed > 0 ? parsed : 0;
+        var @continue = query.TryGetValue("continue", out var token) && !string.IsNullOrEmpty(token) ? token.ToString() : null;
+        var page = await store.ListAsync(definition, @namespace, Filter(definition, query), limit, @continue, cancel);
+        var metadata = new JsonObject { ["resourceVersion"] = page.Revision.ToString(CultureInfo.InvariantCulture) };
+        if (page.Continue is not null)
+            metadata["continue"] = page.Continue;
+        return new JsonObject
+        {
+            ["kind"] = definition.ListKind,
+            ["apiVersion"] = definition.ApiVersion,
+            ["metadata"] = metadata,
+            ["items"] = new JsonArray(page.Items.Cast<JsonNode>().ToArray()),
+        };
+    }
+
+    private async Task CreateAsync(HttpContext context, ResourceDefinition definition, string? @namespace, bool dryRun)
+    {
+        var cancel = context.RequestAborted;
+        if (definition.Namespaced && @namespace is null)
+            throw ApiException.MethodNotAllowed($"{definition.QualifiedResource} are created in a namespace: POST to .../namespaces/NAMESPACE/{definition.Plural}");
+        var item = CheckNamespace(await RequestBody.ReadObjectAsync(context.Request, cancel), @namespace);
+        if (@namespace is not null)
+            await RequireLiveNamespaceAsync(@namespace, cancel);
+        await JsonResponses.WriteAsync(context, await store.CreateAsync(definition, @namespace, item, dryRun, cancel), 201);
+    }
+
+    /// <summary>Objects are created only in a namespace that exists and is not being deleted.</summary>
+    private async Task RequireLiveNamespaceAsync(string @namespace, CancellationToken cancel)
+    {
+        var found = await store.GetAsync(Namespaces, null, @namespace, cancel);
+        if (ObjectStore.Metadata(found)["deletionTimestamp"] is not null)
+            throw ApiException.Forbidden($"unable to create new content in namespace {@namespace} because it is being terminated");
+    }
+
+    private async Task<JsonObject> PatchAsync(HttpRequest request, ResourceDefinition definition, string? @namespace, string name, bool dryRun,
+        CancellationToken cancel)
+    {
+        var mediaType = RequestBody.MediaType(request);
+        if (mediaType == RequestBody.ApplyPatch)
+            throw new ApiException(415, "UnsupportedMediaType", "server-side apply is not supported yet; use client-side apply (kubectl apply without --server-side)");
+        var patch = await RequestBody.ReadAsync(request, cancel);
+        var current = await store.GetAsync(definition, @namespace, name, cancel);
+        var patched = mediaType switch
+        {
+            RequestBody.JsonPatch => JsonPatch.Apply(current, patch),
+            // The served kinds have no lists with merge keys yet, so a strategic merge is a merge.
+            RequestBody.MergePatch or RequestBody.StrategicMergePatch => JsonMergePatch.Apply(current.DeepClone(), patch),
+            _ => throw ApiException.UnsupportedMediaType(mediaType),
+        } as JsonObject ?? throw ApiException.BadRequest("the patch does not leave an object");
+        // A patch applies to the version read; a resourceVersion the patch sets is a precondition.
+        ObjectStore.Metadata(patched)["resourceVersion"] ??= ObjectStore.Metadata(current)["resourceVersion"]?.DeepClone();
+        return await store.UpdateAsync(definition, @namespace, name, patched, dryRun, cancel);
+    }
+
+    private async Task DeleteAsync(HttpContext context, ResourceDefinition definition, string? @namespace, string name, bool dryRun)
+    {
+        var options = await RequestBody.ReadAsync(context.Request, context.RequestAborted) as JsonObject;
+        var precondition = (string?)(options?["preconditions"] as JsonObject)?["resourceVersion"];
+        dryRun |= options?["dryRun"] is JsonArray flags && flags.Any(flag => (string?)flag == "All");
+        var result = await store.DeleteAsync(definition, @namespace, name, precondition, dryRun, context.RequestAborted);
+        if (!result.Removed)
+        {
+            await JsonResponses.WriteAsync(context, result.Object);
+            return;
+        }
+        var details = new JsonObject { ["name"] = name, ["kind"] = definition.Plural, ["uid"] = ObjectStore.Metadata(result.Object)["uid"]?.DeepClone() };
+        if (definition.Group.Length > 0)
+            details["group"] = definition.Group;
+        await JsonResponses.WriteAsync(context, new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Success",
+            ["details"] = details,
+        });
+    }
+
+    private async Task DeleteCollectionAsync(HttpContext context, ResourceDefinition definition, string? @namespace, bool dryRun)
+    {
+        var cancel = context.RequestAborted;
+        var page = await store.ListAsync(definition, @namespace, Filter(definition, context.Request.Query), 0, null, cancel);
+        var deleted = new JsonArray();
+        foreach (var item in page.Items)
+        {
+            var metadata = ObjectStore.Metadata(item);
+            try
+            {
+                var result = await store.DeleteAsync(definition, (string?)metadata["namespace"], (string)metadata["name"]!, null, dryRun, cancel);
+                deleted.Add(result.Object);
+            }
+            catch (ApiException e) when (e.Code == 404)
+            {
+                // Deleted by someone else meanwhile: the outcome asked for.
+            }
+        }
+        await JsonResponses.WriteAsync(context, new JsonObject
+        {
+            ["kind"] = definition.ListKind,
+            ["apiVersion"] = definition.ApiVersion,
+            ["metadata"] = new JsonObject { ["resourceVersion"] = page.Revision.ToString(CultureInfo.InvariantCulture) },
+            ["items"] = deleted,
+        });
+    }
+
+    private static Func<JsonObject, bool> Filter(ResourceDefinition definition, IQueryCollection query)
+    {
+        var labels = LabelSelector.Parse(query["labelSelector"]);
+        var fields = FieldSelector.Parse(query["fieldSelector"], definition.Kind, definition.SelectableFields);
+        return item => labels.Matches(item) && fields.Matches(item);
+    }
+
+    /// <summary>An object's namespace, if it names one, must be the request's.</summary>
+    private static JsonObject CheckNamespace(JsonObject item, string? @namespace)
+    {
+        if (@namespace is not null && ObjectStore.Metadata(item)["namespace"] is JsonValue given && (string?)given is { Length: > 0 } named && named != @namespace)
+            throw ApiException.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+        return item;
+    }
+
+    private static bool IsWatch(IQueryCollection query) =>
+        query.TryGetValue("watch", out var value) && value.ToString() is "true" or "1";
+
+    private static bool DryRun(IQueryCollection query) =>
+        query.TryGetValue("dryRun", out var value) && value.Contains("All");
+}

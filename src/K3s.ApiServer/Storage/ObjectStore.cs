@@ -1,0 +1,292 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Google.Protobuf;
+using K3s.ApiServer.Machinery;
+using K3s.ApiServer.Resources;
+using K3s.Core.Etcd;
+
+namespace K3s.ApiServer.Storage;
+
+/// <summary>
+/// One store for every kind: objects as JSON under their kind's key prefix, through the etcd-shaped
+/// interface. The resourceVersion of an object is the mod revision of its key; it is not stored.
+/// </summary>
+public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
+{
+    public async Task<JsonObject> GetAsync(ResourceDefinition definition, string? @namespace, string name, CancellationToken cancellationToken)
+    {
+        var response = await etcd.RangeAsync(new RangeRequest { Key = Bytes(definition.Key(@namespace, name)) }, cancellationToken);
+        if (response.Kvs.Count == 0)
+            throw ApiException.NotFound(definition.QualifiedResource, name);
+        return Decode(response.Kvs[0]);
+    }
+
+    /// <summary>A page of a list: the objects, the revision read at, and where the next page starts.</summary>
+    public sealed record Page(IReadOnlyList<JsonObject> Items, long Revision, string? Continue);
+
+    /// <summary>
+    /// Lists the objects that match, at most <paramref name="limit"/> (0: all), reading on from a
+    /// continue token at the revision the first page was read at.
+    /// </summary>
+    public async Task<Page> ListAsync(ResourceDefinition definition, string? @namespace, Func<JsonObject, bool> matches,
+        long limit, string? @continue, CancellationToken cancellationToken)
+    {
+        var prefix = definition.ListPrefix(@namespace);
+        var (start, revision) = @continue is null ? (prefix, 0L) : ContinueToken.Parse(@continue, prefix);
+        var items = new List<JsonObject>();
+        while (true)
+        {
+            var request = new RangeRequest { Key = Bytes(start), RangeEnd = Bytes(PrefixEnd(prefix)), Revision = revision, Limit = limit > 0 ? limit - items.Count : 0 };
+            RangeResponse response;
+            try
+            {
+                response = await etcd.RangeAsync(request, cancellationToken);
+            }
+            catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.OutOfRange)
+            {
+                throw ApiException.Gone("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
+            }
+            revision = revision > 0 ? revision : response.Header.Revision;
+            items.AddRange(response.Kvs.Select(Decode).Where(matches));
+            if (!response.More || response.Kvs.Count == 0)
+                return new Page(items, revision, null);
+            // Filters may leave a page short; read on until it is full, as the upstream store does.
+            start = response.Kvs[^1].Key.ToStringUtf8() + "\0";
+            if (items.Count >= limit)
+                return new Page(items, revision, ContinueToken.Format(start, revision));
+        }
+    }
+
+    /// <summary>Stores a new object; with <paramref name="dryRun"/> it is checked and answered but not stored.</summary>
+    public async Task<JsonObject> CreateAsync(ResourceDefinition definition, string? @namespace, JsonObject item, bool dryRun,
+        CancellationToken cancellationToken)
+    {
+        var metadata = Metadata(item);
+        var name = (string?)metadata["name"];
+        if (string.IsNullOrEmpty(name) && metadata["generateName"] is JsonValue generateName)
+            metadata["name"] = name = (string)generateName! + RandomSuffix();
+        if (string.IsNullOrEmpty(name))
+            throw ApiException.Invalid(definition.Kind, "", [("metadata.name", "Required value: name or generateName is required")]);
+        if (definition.Namespaced)
+            metadata["namespace"] = @namespace;
+        metadata["uid"] = Guid.NewGuid().ToString();
+        metadata["creationTimestamp"] = Now();
+        metadata.Remove("resourceVersion");
+        metadata.Remove("deletionTimestamp");
+        item["apiVersion"] = definition.ApiVersion;
+        item["kind"] = definition.Kind;
+        definition.Rules.PrepareForCreate(item);
+        Validate(definition, name, item);
+        var value = Encode(item);
+        if (dryRun)
+            return item;
+
+        var key = Bytes(definition.Key(@namespace, name));
+        var response = await etcd.TxnAsync(new TxnRequest
+        {
+            Compare = { new Compare { Key = key, Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Equal, ModRevision = 0 } },
+            Success = { new RequestOp { RequestPut = new PutRequest { Key = key, Value = value } } },
+        }, cancellationToken);
+        if (!response.Succeeded)
+            throw ApiException.AlreadyExists(definition.QualifiedResource, name);
+        metadata["resourceVersion"] = Version(response.Header.Revision);
+        return item;
+    }
+
+    /// <summary>
+    /// Replaces an object; a resourceVersion in it must be the stored one (optimistic concurrency).
+    /// A deleting object whose last finalizer goes is removed.
+    /// </summary>
+    public async Task<JsonObject> UpdateAsync(ResourceDefinition definition, string? @namespace, string name, JsonObject item, bool dryRun,
+        CancellationToken cancellationToken)
+    {
+        var current = await GetAsync(definition, @namespace, name, cancellationToken);
+        var currentMetadata = Metadata(current);
+        var currentVersion = (string)currentMetadata["resourceVersion"]!;
+        var metadata = Metadata(item);
+        var expected = (string?)metadata["resourceVersion"];
+        if (!string.IsNullOrEmpty(expected) && expected != currentVersion)
+            throw StaleVersion(definition, name);
+        if (metadata["name"] is JsonValue given && (string?)given != name)
+            throw ApiException.BadRequest($"the name of the object ({(string?)given}) does not match the name on the URL ({name})");
+        // What the server sets stays as it was.
+        metadata["name"] = name;
+        if (definition.Namespaced)
+            metadata["namespace"] = @namespace;
+        foreach (var owned in new[] { "uid", "creationTimestamp", "deletionTimestamp", "generateName" })
+            metadata[owned] = currentMetadata[owned]?.DeepClone();
+        RemoveNulls(metadata);
+        metadata.Remove("resourceVersion");
+        item["apiVersion"] = definition.ApiVersion;
+        item["kind"] = definition.Kind;
+        definition.Rules.PrepareForUpdate(item, current);
+        Validate(definition, name, item);
+
+        var key = Bytes(definition.Key(@namespace, name));
+        var finished = metadata["deletionTimestamp"] is not null && Finalizers(item).Count == 0;
+        var value = Encode(item);
+        if (dryRun)
+            return item;
+        var write = finished
+            ? new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = key } }
+            : new RequestOp { RequestPut = new PutRequest { Key = key, Value = value } };
+        var response = await etcd.TxnAsync(new TxnRequest
+        {
+            Compare = { new Compare { Key = key, Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Equal, ModRevision = long.Parse(currentVersion, CultureInfo.InvariantCulture) } },
+            Success = { write },
+        }, cancellationToken);
+        if (!response.Succeeded)
+            throw StaleVersion(definition, name);
+        metadata["resourceVersion"] = Version(response.Header.Revision);
+        return item;
+    }
+
+    /// <summary>What a delete did: removed the object, or (finalizers pending) marked it deleting.</summary>
+    public sealed record DeleteResult(JsonObject Object, bool Removed);
+
+    /// <summary>
+    /// Deletes an object. One with finalizers is only marked with a deletionTimestamp; whoever owns
+    /// each finalizer removes it, and the last removal deletes the object.
+    /// </summary>
+    public async Task<DeleteResult> DeleteAsync(ResourceDefinition definition, string? @namespace, string name, string? precondition,
+        bool dryRun, CancellationToken cancellationToken)
+    {
+        var current = await GetAsync(definition, @namespace, name, cancellationToken);
+        var metadata = Metadata(current);
+        var version = (string)metadata["resourceVersion"]!;
+        if (precondition is not null && precondition != version)
+            throw StaleVersion(definition, name);
+        var key = Bytes(definition.Key(@namespace, name));
+        var pending = Finalizers(current).Count > 0;
+        if (pending && metadata["deletionTimestamp"] is not null)
+            return new DeleteResult(current, Removed: false);
+        if (dryRun)
+            return new DeleteResult(current, Removed: !pending);
+        if (pending)
+        {
+            metadata.Remove("resourceVersion");
+            metadata["deletionTimestamp"] = Now();
+            metadata["deletionGracePeriodSeconds"] = 0;
+        }
+        var write = pending
+            ? new RequestOp { RequestPut = new PutRequest { Key = key, Value = Encode(current) } }
+            : new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = key } };
+        var response = await etcd.TxnAsync(new TxnRequest
+        {
+            Compare = { new Compare { Key = key, Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Equal, ModRevision = long.Parse(version, CultureInfo.InvariantCulture) } },
+            Success = { write },
+        }, cancellationToken);
+        if (!response.Succeeded)
+            throw StaleVersion(definition, name);
+        if (pending)
+            metadata["resourceVersion"] = Version(response.Header.Revision);
+        return new DeleteResult(current, Removed: !pending);
+    }
+
+    /// <summary>A watch event as the API streams it: ADDED, MODIFIED or DELETED, with the object.</summary>
+    public sealed record WatchEvent(string Type, JsonObject Object);
+
+    /// <summary>Changes after a resourceVersion (0: from now), until cancelled.</summary>
+    public async IAsyncEnumerable<WatchEvent> WatchAsync(ResourceDefinition definition, string? @namespace, long afterRevision,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var prefix = definition.ListPrefix(@namespace);
+        var output = Channel.CreateUnbounded<WatchResponse>(new UnboundedChannelOptions { SingleReader = true });
+        await using var watch = await etcd.WatchAsync(1, new WatchCreateRequest
+        {
+            Key = Bytes(prefix),
+            RangeEnd = Bytes(PrefixEnd(prefix)),
+            StartRevision = afterRevision > 0 ? afterRevision + 1 : 0,
+            PrevKv = true,
+        }, output.Writer, cancellationToken);
+        await foreach (var response in output.Reader.ReadAllAsync(cancellationToken))
+        {
+            if (response.Canceled && response.CompactRevision > 0)
+                throw ApiException.Gone($"too old resource version: {afterRevision} ({response.CompactRevision})");
+            foreach (var @event in response.Events)
+            {
+                if (@event.Type == Event.Types.EventType.Delete)
+                {
+                    var deleted = Decode(@event.PrevKv);
+                    Metadata(deleted)["resourceVersion"] = Version(@event.Kv.ModRevision);
+                    yield return new WatchEvent("DELETED", deleted);
+                }
+                else
+                {
+                    yield return new WatchEvent(@event.Kv.CreateRevision == @event.Kv.ModRevision ? "ADDED" : "MODIFIED", Decode(@event.Kv));
+                }
+            }
+        }
+    }
+
+    private static void Validate(ResourceDefinition definition, string name, JsonObject item)
+    {
+        var causes = new List<(string Field, string Message)>();
+        if (definition.Rules.InvalidName(name) is { } why)
+            causes.Add(("metadata.name", $"Invalid value: \"{name}\": {why}"));
+        causes.AddRange(definition.Rules.Validate(item));
+        if (causes.Count > 0)
+            throw ApiException.Invalid(definition.Kind, name, causes);
+    }
+
+    private static ApiException StaleVersion(ResourceDefinition definition, string name) =>
+        ApiException.Conflict(definition.QualifiedResource, name, "the object has been modified; please apply your changes to the latest version and try again");
+
+    private static List<string> Finalizers(JsonObject item) =>
+        (Metadata(item)["finalizers"] as JsonArray)?.Select(f => (string?)f ?? "").ToList() ?? [];
+
+    private static void RemoveNulls(JsonObject metadata)
+    {
+        foreach (var name in metadata.Where(member => member.Value is null).Select(member => member.Key).ToList())
+            metadata.Remove(name);
+    }
+
+    private string Now() => clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
+    private static string Version(long revision) => revision.ToString(CultureInfo.InvariantCulture);
+
+    public static JsonObject Metadata(JsonObject item)
+    {
+        if (item["metadata"] is JsonObject metadata)
+            return metadata;
+        var created = new JsonObject();
+        item["metadata"] = created;
+        return created;
+    }
+
+    private static JsonObject Decode(KeyValue kv)
+    {
+        var item = JsonNode.Parse(kv.Value.Span) as JsonObject
+            ?? throw new InvalidDataException($"{kv.Key.ToStringUtf8()}: the stored value is not a JSON object");
+        Metadata(item)["resourceVersion"] = Version(kv.ModRevision);
+        return item;
+    }
+
+    /// <summary>etcd's default limit on a value; the upstream server refuses objects larger than this.</summary>
+    public const int MaxObjectBytes = 1536 * 1024;
+
+    private static ByteString Encode(JsonObject item)
+    {
+        var value = ByteString.CopyFromUtf8(item.ToJsonString());
+        return value.Length <= MaxObjectBytes ? value
+            : throw new ApiException(413, "RequestEntityTooLarge", $"Request entity too large: the object is {value.Length} bytes, the limit is {MaxObjectBytes}");
+    }
+
+    private static ByteString Bytes(string text) => ByteString.CopyFromUtf8(text);
+
+    /// <summary>The first key after every key with this prefix (prefixes end in "/", so "/" + 1 = "0").</summary>
+    private static string PrefixEnd(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
+
+    /// <summary>Five characters from Kubernetes' alphabet for generated names (no vowels, no 0, 1, 3).</summary>
+    private static string RandomSuffix()
+    {
+        const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        return string.Create(5, 0, (span, _) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+                span[i] = alphabet[Random.Shared.Next(alphabet.Length)];
+        });
+    }
+}
