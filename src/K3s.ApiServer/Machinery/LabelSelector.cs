@@ -75,7 +75,7 @@ public sealed class LabelSelector
     private static string Key(string key, string whole)
     {
         key = key.Trim();
-        return key.Length == 0 || key.Any(char.IsWhiteSpace) ? throw Invalid(whole) : key;
+        return key.Length > 0 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/') ? key : throw Invalid(whole);
     }
 
     private static ApiException Invalid(string text) => ApiException.BadRequest($"unable to parse requirement: invalid label selector \"{text}\"");

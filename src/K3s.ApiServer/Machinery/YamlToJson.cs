@@ -22,6 +22,11 @@ public static class YamlToJson
         {
             throw ApiException.BadRequest($"error converting YAML to JSON: yaml: line {e.Start.Line}: {e.Message}");
         }
+        catch (InvalidOperationException e)
+        {
+            // The parser's state errors on some malformed input: still the client's mistake.
+            throw ApiException.BadRequest($"error converting YAML to JSON: {e.Message}");
+        }
         return stream.Documents.Count == 0 ? null : Node(stream.Documents[0].RootNode);
     }
 

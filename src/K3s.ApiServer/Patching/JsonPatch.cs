@@ -57,10 +57,13 @@ public static class JsonPatch
         return pointer[1..].Split('/').Select(token => token.Replace("~1", "/").Replace("~0", "~")).ToList();
     }
 
-    private static JsonNode? Get(JsonNode root, string pointer)
+    private static JsonNode? Get(JsonNode root, string pointer) => Walk(root, Tokens(pointer), pointer);
+
+    /// <summary>The node the tokens lead to from the root; a missing step is 422, as upstream answers.</summary>
+    private static JsonNode? Walk(JsonNode root, IEnumerable<string> tokens, string pointer)
     {
         JsonNode? node = root;
-        foreach (var token in Tokens(pointer))
+        foreach (var token in tokens)
         {
             node = node switch
             {
@@ -80,7 +83,7 @@ public static class JsonPatch
             root = value ?? throw ApiException.BadRequest("cannot replace the whole document with null");
             return;
         }
-        var parent = Get(root, "/" + string.Join('/', tokens.SkipLast(1).Select(Escape)));
+        var parent = Walk(root, tokens.SkipLast(1), pointer);
         var last = tokens[^1];
         switch (parent)
         {
@@ -103,7 +106,7 @@ public static class JsonPatch
         var tokens = Tokens(pointer);
         if (tokens.Count == 0)
             throw ApiException.BadRequest("cannot remove the whole document");
-        var parent = Get(root, "/" + string.Join('/', tokens.SkipLast(1).Select(Escape)));
+        var parent = Walk(root, tokens.SkipLast(1), pointer);
         var last = tokens[^1];
         switch (parent)
         {
@@ -117,6 +120,4 @@ public static class JsonPatch
                 throw new ApiException(422, "Invalid", $"the path {pointer} does not exist");
         }
     }
-
-    private static string Escape(string token) => token.Replace("~", "~0").Replace("/", "~1");
 }
