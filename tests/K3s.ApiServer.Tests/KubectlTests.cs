@@ -186,4 +186,54 @@ public sealed class KubectlTests(ApiServerFixture server) : IClassFixture<ApiSer
             await watcher.WaitForExitAsync();
         }
     }
+
+    [Fact]
+    public async Task Imperative_creates_sent_as_protobuf_store_what_was_asked()
+    {
+        var ns = Namespaces.Fresh();
+        var created = await KubectlAsync("create", "namespace", ns);
+        Assert.True(created.ExitCode == 0, created.Error);
+        Assert.Equal($"namespace/{ns} created", created.Output.Trim());
+
+        var configMap = await KubectlAsync("create", "configmap", "settings", "-n", ns, "--from-literal=color=blue", "--from-literal=size=2");
+        Assert.True(configMap.ExitCode == 0, configMap.Error);
+        var secret = await KubectlAsync("create", "secret", "generic", "login", "-n", ns, "--from-literal=password=s3cret");
+        Assert.True(secret.ExitCode == 0, secret.Error);
+
+        using var client = server.Client();
+        Assert.Equal("Active", (await client.CoreV1.ReadNamespaceAsync(ns)).Status.Phase);
+        var settings = await client.CoreV1.ReadNamespacedConfigMapAsync("settings", ns);
+        Assert.Equal(new Dictionary<string, string> { ["color"] = "blue", ["size"] = "2" }, settings.Data);
+        var login = await client.CoreV1.ReadNamespacedSecretAsync("login", ns);
+        Assert.Equal("Opaque", login.Type);
+        Assert.Equal("s3cret", System.Text.Encoding.UTF8.GetString(login.Data["password"]));
+    }
+
+    [Fact]
+    public async Task Patch_merge_and_json_change_the_object()
+    {
+        using var client = server.Client();
+        var ns = await FreshNamespaceAsync(client);
+        await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "patched" }, Data = new Dictionary<string, string> { ["a"] = "1" } }, ns);
+
+        var merge = await KubectlAsync("patch", "cm", "patched", "-n", ns, "--type", "merge", "-p", """{"data":{"b":"2"}}""");
+        Assert.True(merge.ExitCode == 0, merge.Error);
+        var json = await KubectlAsync("patch", "cm", "patched", "-n", ns, "--type", "json", "-p", """[{"op":"remove","path":"/data/a"}]""");
+        Assert.True(json.ExitCode == 0, json.Error);
+        Assert.Equal(new Dictionary<string, string> { ["b"] = "2" }, (await client.CoreV1.ReadNamespacedConfigMapAsync("patched", ns)).Data);
+    }
+
+    [Fact]
+    public async Task A_duplicate_create_and_an_invalid_name_say_why()
+    {
+        using var client = server.Client();
+        var ns = await FreshNamespaceAsync(client);
+        Assert.Equal(0, (await KubectlAsync("create", "configmap", "once", "-n", ns)).ExitCode);
+        var duplicate = await KubectlAsync("create", "configmap", "once", "-n", ns);
+        Assert.NotEqual(0, duplicate.ExitCode);
+        Assert.Contains("configmaps \"once\" already exists", duplicate.Error);
+        var invalid = await KubectlAsync("create", "configmap", "Bad_Name", "-n", ns);
+        Assert.NotEqual(0, invalid.ExitCode);
+        Assert.Contains("Invalid value", invalid.Error);
+    }
 }

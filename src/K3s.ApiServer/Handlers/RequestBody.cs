@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using K3s.ApiServer.Machinery;
+using K3s.ApiServer.Wire;
 using Microsoft.AspNetCore.Http;
 
 namespace K3s.ApiServer.Handlers;
@@ -27,7 +28,7 @@ public static class RequestBody
     public static async Task<JsonNode?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var mediaType = MediaType(request);
-        if (mediaType is not (Json or Yaml or JsonPatch or MergePatch or StrategicMergePatch))
+        if (mediaType is not (Json or Yaml or ProtobufDecoder.MediaType or JsonPatch or MergePatch or StrategicMergePatch))
             throw ApiException.UnsupportedMediaType(mediaType);
         if (request.ContentLength > MaxBytes)
             throw ApiException.TooLarge();
@@ -42,6 +43,8 @@ public static class RequestBody
         }
         if (buffer.Length == 0)
             return null;
+        if (mediaType == ProtobufDecoder.MediaType)
+            return ProtobufDecoder.Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
         if (mediaType == Yaml)
             return YamlToJson.Convert(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
         try

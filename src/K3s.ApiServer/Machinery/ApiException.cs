@@ -29,7 +29,7 @@ public sealed class ApiException(int code, string reason, string message, JsonOb
     public static ApiException MethodNotAllowed(string message) => new(405, "MethodNotAllowed", message);
 
     public static ApiException UnsupportedMediaType(string contentType) =>
-        new(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml");
+        new(415, "UnsupportedMediaType", $"the body of the request was in an unknown format ({contentType}) - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf");
 
     public static ApiException TooLarge() => new(413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728");
 

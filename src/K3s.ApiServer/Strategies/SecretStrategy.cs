@@ -8,7 +8,8 @@ public sealed class SecretStrategy : ResourceStrategy
 {
     public override void PrepareForCreate(JsonObject item)
     {
-        item["type"] ??= "Opaque";
+        if (item["type"] is not JsonValue type || string.IsNullOrEmpty((string?)type))
+            item["type"] = "Opaque";
         if (item["stringData"] is JsonObject stringData)
         {
             var data = item["data"] as JsonObject ?? [];
