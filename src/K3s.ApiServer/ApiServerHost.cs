@@ -70,7 +70,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             });
         });
         var app = builder.Build();
-        var router = new ApiRouter(registry, new ResourceHandler(store, new TableConverter(TimeProvider.System)), new HealthChecks(etcd),
+        var router = new ApiRouter(registry, new ResourceHandler(store, new TableConverter(TimeProvider.System), new SubresourceHandler(store)), new HealthChecks(etcd),
             new Authenticator(options.Certificates.ClientCa, options.Tokens), new AllowAuthenticated(),
             loggers.CreateLogger("K3s.ApiServer"));
         app.Run(router.HandleAsync);

@@ -66,15 +66,53 @@ public static class DiscoveryDocuments
             ["kind"] = "APIResourceList",
             ["apiVersion"] = "v1",
             ["groupVersion"] = group.Length == 0 ? version : $"{group}/{version}",
-            ["resources"] = new JsonArray(definitions.Select(d => (JsonNode)new JsonObject
-            {
-                ["name"] = d.Plural,
-                ["singularName"] = d.Singular,
-                ["namespaced"] = d.Namespaced,
-                ["kind"] = d.Kind,
-                ["verbs"] = new JsonArray(ResourceDefinition.Verbs.Select(verb => (JsonNode)verb).ToArray()),
-                ["shortNames"] = new JsonArray(d.ShortNames.Select(name => (JsonNode)name).ToArray()),
-            }).ToArray()),
+            ["resources"] = new JsonArray(definitions.SelectMany(ResourceEntries).ToArray()),
         };
     }
+
+    /// <summary>A kind's entry and one for each of its subresources, as upstream lists them.</summary>
+    private static IEnumerable<JsonNode> ResourceEntries(ResourceDefinition d)
+    {
+        var main = new JsonObject
+        {
+            ["name"] = d.Plural,
+            ["singularName"] = d.Singular,
+            ["namespaced"] = d.Namespaced,
+            ["kind"] = d.Kind,
+            ["verbs"] = Strings(ResourceDefinition.Verbs),
+        };
+        if (d.ShortNames.Count > 0)
+            main["shortNames"] = Strings(d.ShortNames);
+        if (d.Categories.Count > 0)
+            main["categories"] = Strings(d.Categories);
+        yield return main;
+        if (d.HasStatus)
+            yield return Subresource(d, "status", d.Kind, ["get", "patch", "update"]);
+        if (d.Scale is not null)
+            yield return Subresource(d, "scale", "Scale", ["get", "patch", "update"], "autoscaling", "v1");
+        if (d.Group.Length == 0 && d.Kind == "Pod")
+            yield return Subresource(d, "binding", "Binding", ["create"]);
+        if (d.Group.Length == 0 && d.Kind == "Namespace")
+            yield return Subresource(d, "finalize", "Namespace", ["update"]);
+    }
+
+    private static JsonObject Subresource(ResourceDefinition d, string name, string kind, string[] verbs, string? group = null, string? version = null)
+    {
+        var entry = new JsonObject
+        {
+            ["name"] = $"{d.Plural}/{name}",
+            ["singularName"] = "",
+            ["namespaced"] = d.Namespaced,
+            ["kind"] = kind,
+            ["verbs"] = Strings(verbs),
+        };
+        if (group is not null)
+        {
+            entry["group"] = group;
+            entry["version"] = version;
+        }
+        return entry;
+    }
+
+    private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(value => (JsonNode)value).ToArray());
 }

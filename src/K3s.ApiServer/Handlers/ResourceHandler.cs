@@ -13,7 +13,7 @@ namespace K3s.ApiServer.Handlers;
 /// The verbs on a resource, for every kind alike: get, list, watch, create, update, patch, delete and
 /// deletecollection, mapped from the HTTP method and whether the path names an object.
 /// </summary>
-public sealed class ResourceHandler(ObjectStore store, TableConverter tables)
+public sealed class ResourceHandler(ObjectStore store, TableConverter tables, SubresourceHandler subresources)
 {
     private static readonly ResourceDefinition Namespaces = ResourceRegistry.BuiltIn().Find("", "v1", "namespaces")!;
 
@@ -32,14 +32,17 @@ public sealed class ResourceHandler(ObjectStore store, TableConverter tables)
 
     public async Task HandleAsync(HttpContext context, RequestTarget target, ResourceDefinition definition)
     {
-        if (target.Subresource is not null)
-            throw ApiException.NotFound(definition.QualifiedResource + "/" + target.Subresource, target.Name!);
         if (definition.Namespaced != (target.Namespace is not null) && target.Name is not null)
             throw ApiException.NotFound(definition.QualifiedResource, target.Name);
         var request = context.Request;
         var cancel = context.RequestAborted;
         var @namespace = definition.Namespaced ? target.Namespace : null;
         var dryRun = DryRun(request.Query);
+        if (target.Subresource is not null)
+        {
+            await subresources.HandleAsync(context, target, definition, @namespace, dryRun);
+            return;
+        }
         var asTable = TableConverter.RequestedVersion(request) is { } tableVersion
             ? (Func<IEnumerable<JsonObject>, JsonObject, JsonObject>)((items, metadata) => tables.Convert(definition, items, metadata, tableVersion, request.Query["includeObject"]))
             : null;
@@ -117,18 +120,8 @@ public sealed class ResourceHandler(ObjectStore store, TableConverter tables)
     private async Task<JsonObject> PatchAsync(HttpRequest request, ResourceDefinition definition, string? @namespace, string name, bool dryRun,
         CancellationToken cancel)
     {
-        var mediaType = RequestBody.MediaType(request);
-        if (mediaType == RequestBody.ApplyPatch)
-            throw new ApiException(415, "UnsupportedMediaType", "server-side apply is not supported yet; use client-side apply (kubectl apply without --server-side)");
-        var patch = await RequestBody.ReadAsync(request, cancel);
         var current = await store.GetAsync(definition, @namespace, name, cancel);
-        var patched = mediaType switch
-        {
-            RequestBody.JsonPatch => JsonPatch.Apply(current, patch),
-            // The served kinds have no lists with merge keys yet, so a strategic merge is a merge.
-            RequestBody.MergePatch or RequestBody.StrategicMergePatch => JsonMergePatch.Apply(current.DeepClone(), patch),
-            _ => throw ApiException.UnsupportedMediaType(mediaType),
-        } as JsonObject ?? throw ApiException.BadRequest("the patch does not leave an object");
+        var patched = await PatchRequest.ApplyAsync(request, current, cancel);
         // A patch applies to the version read; a resourceVersion the patch sets is a precondition.
         ObjectStore.Metadata(patched)["resourceVersion"] ??= ObjectStore.Metadata(current)["resourceVersion"]?.DeepClone();
         return await store.UpdateAsync(definition, @namespace, name, patched, dryRun, cancel);

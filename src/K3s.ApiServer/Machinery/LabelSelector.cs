@@ -28,9 +28,33 @@ public sealed class LabelSelector
         return new LabelSelector(requirements);
     }
 
-    public bool Matches(JsonObject item)
+    /// <summary>A metav1.LabelSelector object (matchLabels and matchExpressions), as workloads hold one.</summary>
+    public static LabelSelector FromObject(JsonObject selector)
     {
-        var labels = (item["metadata"] as JsonObject)?["labels"] as JsonObject;
+        var requirements = new List<Requirement>();
+        if (selector["matchLabels"] is JsonObject labels)
+            requirements.AddRange(labels.Select(pair => new Requirement(pair.Key, Operator.Equals, [pair.Value?.ToString() ?? ""])));
+        foreach (var expression in (selector["matchExpressions"] as JsonArray)?.OfType<JsonObject>() ?? [])
+        {
+            var values = (expression["values"] as JsonArray)?.Select(v => v?.ToString() ?? "").ToList() ?? [];
+            var op = (string?)expression["operator"] switch
+            {
+                "In" => Operator.In,
+                "NotIn" => Operator.NotIn,
+                "Exists" => Operator.Exists,
+                "DoesNotExist" => Operator.DoesNotExist,
+                var other => throw ApiException.BadRequest($"\"{other}\" is not a valid label selector operator"),
+            };
+            requirements.Add(new Requirement((string?)expression["key"] ?? "", op, values));
+        }
+        return new LabelSelector(requirements);
+    }
+
+    public bool Matches(JsonObject item) => MatchesLabels((item["metadata"] as JsonObject)?["labels"] as JsonObject);
+
+    /// <summary>Whether a set of labels (null: none) satisfies every requirement.</summary>
+    public bool MatchesLabels(JsonObject? labels)
+    {
         return requirements.All(requirement =>
         {
             var value = labels?[requirement.Key] is JsonValue v ? (string?)v : null;

@@ -20,7 +20,34 @@ public sealed record ResourceDefinition(
     /// <summary>The columns kubectl shows besides NAME and AGE.</summary>
     public IReadOnlyList<TableColumn> Columns { get; init; } = [];
 
-    public string Singular => Kind.ToLowerInvariant();
+    /// <summary>Whether the table starts with NAME and has AGE after the kind's columns (events and RBAC kinds differ).</summary>
+    public bool NameAndAge { get; init; } = true;
+
+    /// <summary>Groupings such as "all" that `kubectl get all` expands.</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
+    /// <summary>Whether status is its own subresource: the main resource cannot change it, /status changes only it.</summary>
+    public bool HasStatus { get; init; }
+
+    /// <summary>Whether metadata.generation counts the changes of the spec (for controllers' observedGeneration).</summary>
+    public bool TracksGeneration { get; init; }
+
+    /// <summary>Where the replica count lives, for kinds with a /scale subresource.</summary>
+    public ScaleSubresource? Scale { get; init; }
+
+    /// <summary>Fields besides metadata.name and metadata.namespace that field selectors may name ("spec.nodeName").</summary>
+    public IReadOnlyList<string> FieldLabels { get; init; } = [];
+
+    /// <summary>
+    /// How objects are stored when the stored form is another version's (events.k8s.io/v1 Events are
+    /// stored as core v1 Events); null: stored as served.
+    /// </summary>
+    public VersionConversion? Conversion { get; init; }
+
+    public string Singular { get; init; } = Kind.ToLowerInvariant();
+
+    /// <summary>The custom resource definition a kind comes from, or null for the built-in kinds.</summary>
+    public string? DefinedBy { get; init; }
 
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
@@ -41,7 +68,7 @@ public sealed record ResourceDefinition(
     public string ListPrefix(string? @namespace) => Namespaced && @namespace is not null ? $"{KeyPrefix}{@namespace}/" : KeyPrefix;
 
     /// <summary>The fields every kind can be selected by.</summary>
-    public IReadOnlyCollection<string> SelectableFields => Namespaced ? ["metadata.name", "metadata.namespace"] : ["metadata.name"];
+    public IReadOnlyCollection<string> SelectableFields => [.. Namespaced ? ["metadata.name", "metadata.namespace"] : new[] { "metadata.name" }, .. FieldLabels];
 
     public static readonly IReadOnlyList<string> Verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 }

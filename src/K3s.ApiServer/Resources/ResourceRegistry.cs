@@ -1,12 +1,15 @@
-using K3s.ApiServer.Strategies;
-using K3s.ApiServer.Tables;
+using K3s.ApiServer.Resources.Kinds;
 
 namespace K3s.ApiServer.Resources;
 
-/// <summary>The kinds served, looked up by group, version and plural as request paths name them.</summary>
+/// <summary>
+/// The kinds served, looked up by group, version and plural as request paths name them. The built-in
+/// kinds are fixed; custom resources come and go with their definitions.
+/// </summary>
 public sealed class ResourceRegistry
 {
-    private readonly Dictionary<(string Group, string Version, string Plural), ResourceDefinition> byPath = [];
+    private readonly Lock gate = new();
+    private Dictionary<(string Group, string Version, string Plural), ResourceDefinition> byPath = [];
 
     public ResourceRegistry(IEnumerable<ResourceDefinition> definitions)
     {
@@ -14,28 +17,40 @@ public sealed class ResourceRegistry
             byPath[(definition.Group, definition.Version, definition.Plural)] = definition;
     }
 
-    public IEnumerable<ResourceDefinition> All => byPath.Values;
+    /// <summary>Bumped on every change, so documents built from the registry (OpenAPI) know when to rebuild.</summary>
+    public int Generation { get; private set; }
+
+    public IReadOnlyCollection<ResourceDefinition> All => byPath.Values;
 
     public ResourceDefinition? Find(string group, string version, string plural) =>
         byPath.GetValueOrDefault((group, version, plural));
 
+    /// <summary>The served kind a group and kind name (the latest version served).</summary>
+    public ResourceDefinition? FindKind(string group, string kind) =>
+        byPath.Values.Where(d => d.Group == group && d.Kind == kind).OrderByDescending(d => d.Version, StringComparer.Ordinal).FirstOrDefault();
+
     public IEnumerable<(string Group, string Version)> GroupVersions =>
         byPath.Values.Select(d => (d.Group, d.Version)).Distinct().OrderBy(gv => gv.Group, StringComparer.Ordinal);
 
-    /// <summary>The kinds this first API server serves.</summary>
-    public static ResourceRegistry BuiltIn() => new(
-    [
-        new ResourceDefinition("", "v1", "Namespace", "namespaces", Namespaced: false, ["ns"], new NamespaceStrategy())
+    /// <summary>Replaces the kinds one custom resource definition serves (none: it is gone).</summary>
+    public void ReplaceDefinedBy(string definitionName, IEnumerable<ResourceDefinition> definitions)
+    {
+        lock (gate)
         {
-            Columns = [TableColumn.FieldAt("Status", "status.phase", "The status of the namespace")],
-        },
-        new ResourceDefinition("", "v1", "ConfigMap", "configmaps", Namespaced: true, ["cm"])
-        {
-            Columns = [TableColumn.CountOf("Data", "data", "Number of data entries")],
-        },
-        new ResourceDefinition("", "v1", "Secret", "secrets", Namespaced: true, [], new SecretStrategy())
-        {
-            Columns = [TableColumn.FieldAt("Type", "type", "The type of the secret"), TableColumn.CountOf("Data", "data", "Number of data entries")],
-        },
-    ]);
+            // Readers take the dictionary without a lock, so a change builds a new one.
+            var next = byPath.Where(pair => pair.Value.DefinedBy != definitionName).ToDictionary();
+            foreach (var definition in definitions)
+            {
+                var key = (definition.Group, definition.Version, definition.Plural);
+                if (next.TryGetValue(key, out var existing) && existing.DefinedBy is null)
+                    continue; // A custom resource never shadows a built-in kind.
+                next[key] = definition;
+            }
+            byPath = next;
+            Generation++;
+        }
+    }
+
+    /// <summary>Every built-in kind.</summary>
+    public static ResourceRegistry BuiltIn() => new([.. CoreKinds.All(), .. AppsKinds.All(), .. BatchKinds.All(), .. ClusterKinds.All()]);
 }

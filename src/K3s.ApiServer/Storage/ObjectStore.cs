@@ -20,7 +20,7 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
         var response = await etcd.RangeAsync(new RangeRequest { Key = Bytes(definition.Key(@namespace, name)) }, cancellationToken);
         if (response.Kvs.Count == 0)
             throw ApiException.NotFound(definition.QualifiedResource, name);
-        return Decode(response.Kvs[0]);
+        return Decode(definition, response.Kvs[0]);
     }
 
     /// <summary>A page of a list: the objects, the revision read at, and where the next page starts.</summary>
@@ -49,7 +49,7 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
                 throw ApiException.Gone("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
             }
             revision = revision > 0 ? revision : response.Header.Revision;
-            items.AddRange(response.Kvs.Select(Decode).Where(matches));
+            items.AddRange(response.Kvs.Select(kv => Decode(definition, kv)).Where(matches));
             if (!response.More || response.Kvs.Count == 0)
                 return new Page(items, revision, null);
             // Filters may leave a page short; read on until it is full, as the upstream store does.
@@ -77,9 +77,13 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
         metadata.Remove("deletionTimestamp");
         item["apiVersion"] = definition.ApiVersion;
         item["kind"] = definition.Kind;
+        if (definition.HasStatus && definition.Rules.ResetsStatusOnCreate)
+            item.Remove("status");
+        if (definition.TracksGeneration)
+            metadata["generation"] = 1;
         definition.Rules.PrepareForCreate(item);
         Validate(definition, name, item);
-        var value = Encode(item);
+        var value = Encode(definition, item);
         if (dryRun)
             return item;
 
@@ -97,44 +101,82 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
 
     /// <summary>
     /// Replaces an object; a resourceVersion in it must be the stored one (optimistic concurrency).
-    /// A deleting object whose last finalizer goes is removed.
+    /// Its status stays as stored if status is a subresource. A deleting object whose last finalizer goes is removed.
     /// </summary>
     public async Task<JsonObject> UpdateAsync(ResourceDefinition definition, string? @namespace, string name, JsonObject item, bool dryRun,
         CancellationToken cancellationToken)
     {
         var current = await GetAsync(definition, @namespace, name, cancellationToken);
-        var currentMetadata = Metadata(current);
-        var currentVersion = (string)currentMetadata["resourceVersion"]!;
-        var metadata = Metadata(item);
-        var expected = (string?)metadata["resourceVersion"];
-        if (!string.IsNullOrEmpty(expected) && expected != currentVersion)
+        CheckIdentity(definition, name, item, current);
+        if (definition.HasStatus)
+            item["status"] = current["status"]?.DeepClone();
+        KeepServerFields(definition, @namespace, name, item, current);
+        definition.Rules.PrepareForUpdate(item, current);
+        RemoveNulls(item);
+        return await WriteAsync(definition, @namespace, name, item, current, dryRun, cancellationToken);
+    }
+
+    /// <summary>
+    /// Changes one part of an object through a subresource (status, scale, binding, finalize):
+    /// <paramref name="change"/> makes the new object from the stored one, whose resourceVersion must
+    /// be <paramref name="expectedVersion"/> if given. The kind's update rules for the whole object do not apply.
+    /// </summary>
+    public async Task<JsonObject> ChangeAsync(ResourceDefinition definition, string? @namespace, string name, string? expectedVersion,
+        Func<JsonObject, JsonObject> change, bool dryRun, CancellationToken cancellationToken)
+    {
+        var current = await GetAsync(definition, @namespace, name, cancellationToken);
+        if (!string.IsNullOrEmpty(expectedVersion) && expectedVersion != (string?)Metadata(current)["resourceVersion"])
             throw StaleVersion(definition, name);
-        if (metadata["name"] is JsonValue given && (string?)given != name)
+        var item = change(current.DeepClone().AsObject());
+        KeepServerFields(definition, @namespace, name, item, current);
+        return await WriteAsync(definition, @namespace, name, item, current, dryRun, cancellationToken, wholeObject: false);
+    }
+
+    private static void CheckIdentity(ResourceDefinition definition, string name, JsonObject item, JsonObject current)
+    {
+        var expected = (string?)Metadata(item)["resourceVersion"];
+        if (!string.IsNullOrEmpty(expected) && expected != (string?)Metadata(current)["resourceVersion"])
+            throw StaleVersion(definition, name);
+        if (Metadata(item)["name"] is JsonValue given && (string?)given != name)
             throw ApiException.BadRequest($"the name of the object ({(string?)given}) does not match the name on the URL ({name})");
-        // What the server sets stays as it was.
+    }
+
+    /// <summary>What the server sets stays as it was, whatever a client sends.</summary>
+    private static void KeepServerFields(ResourceDefinition definition, string? @namespace, string name, JsonObject item, JsonObject current)
+    {
+        var metadata = Metadata(item);
+        var currentMetadata = Metadata(current);
         metadata["name"] = name;
         if (definition.Namespaced)
             metadata["namespace"] = @namespace;
-        foreach (var owned in new[] { "uid", "creationTimestamp", "deletionTimestamp", "generateName" })
+        foreach (var owned in new[] { "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generateName", "generation" })
             metadata[owned] = currentMetadata[owned]?.DeepClone();
         RemoveNulls(metadata);
         metadata.Remove("resourceVersion");
         item["apiVersion"] = definition.ApiVersion;
         item["kind"] = definition.Kind;
-        definition.Rules.PrepareForUpdate(item, current);
-        Validate(definition, name, item);
+    }
+
+    private async Task<JsonObject> WriteAsync(ResourceDefinition definition, string? @namespace, string name, JsonObject item, JsonObject current,
+        bool dryRun, CancellationToken cancellationToken, bool wholeObject = true)
+    {
+        var metadata = Metadata(item);
+        if (definition.TracksGeneration && !JsonNode.DeepEquals(Spec(item), Spec(current)))
+            metadata["generation"] = JsonPaths.GetLong(current, "metadata.generation") + 1;
+        Validate(definition, name, item, wholeObject ? current : null, isUpdate: true);
 
         var key = Bytes(definition.Key(@namespace, name));
         var finished = metadata["deletionTimestamp"] is not null && Finalizers(item).Count == 0;
-        var value = Encode(item);
+        var value = Encode(definition, item);
         if (dryRun)
             return item;
         var write = finished
             ? new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = key } }
             : new RequestOp { RequestPut = new PutRequest { Key = key, Value = value } };
+        var currentVersion = long.Parse((string)Metadata(current)["resourceVersion"]!, CultureInfo.InvariantCulture);
         var response = await etcd.TxnAsync(new TxnRequest
         {
-            Compare = { new Compare { Key = key, Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Equal, ModRevision = long.Parse(currentVersion, CultureInfo.InvariantCulture) } },
+            Compare = { new Compare { Key = key, Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Equal, ModRevision = currentVersion } },
             Success = { write },
         }, cancellationToken);
         if (!response.Succeeded)
@@ -142,6 +184,10 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
         metadata["resourceVersion"] = Version(response.Header.Revision);
         return item;
     }
+
+    /// <summary>What metadata.generation counts changes of: everything but metadata and status.</summary>
+    private static JsonObject Spec(JsonObject item) =>
+        new(item.Where(member => member.Key is not ("metadata" or "status" or "apiVersion" or "kind")).Select(member => KeyValuePair.Create(member.Key, member.Value?.DeepClone())));
 
     /// <summary>What a delete did: removed the object, or (finalizers pending) marked it deleting.</summary>
     public sealed record DeleteResult(JsonObject Object, bool Removed);
@@ -171,7 +217,7 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
             metadata["deletionGracePeriodSeconds"] = 0;
         }
         var write = pending
-            ? new RequestOp { RequestPut = new PutRequest { Key = key, Value = Encode(current) } }
+            ? new RequestOp { RequestPut = new PutRequest { Key = key, Value = Encode(definition, current) } }
             : new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = key } };
         var response = await etcd.TxnAsync(new TxnRequest
         {
@@ -209,24 +255,26 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
             {
                 if (@event.Type == Event.Types.EventType.Delete)
                 {
-                    var deleted = Decode(@event.PrevKv);
+                    var deleted = Decode(definition, @event.PrevKv);
                     Metadata(deleted)["resourceVersion"] = Version(@event.Kv.ModRevision);
                     yield return new WatchEvent("DELETED", deleted);
                 }
                 else
                 {
-                    yield return new WatchEvent(@event.Kv.CreateRevision == @event.Kv.ModRevision ? "ADDED" : "MODIFIED", Decode(@event.Kv));
+                    yield return new WatchEvent(@event.Kv.CreateRevision == @event.Kv.ModRevision ? "ADDED" : "MODIFIED", Decode(definition, @event.Kv));
                 }
             }
         }
     }
 
-    private static void Validate(ResourceDefinition definition, string name, JsonObject item)
+    private static void Validate(ResourceDefinition definition, string name, JsonObject item, JsonObject? current = null, bool isUpdate = false)
     {
         var causes = new List<(string Field, string Message)>();
-        if (definition.Rules.InvalidName(name) is { } why)
+        if (!isUpdate && definition.Rules.InvalidName(name) is { } why)
             causes.Add(("metadata.name", $"Invalid value: \"{name}\": {why}"));
         causes.AddRange(definition.Rules.Validate(item));
+        if (current is not null)
+            causes.AddRange(definition.Rules.ValidateUpdate(item, current));
         if (causes.Count > 0)
             throw ApiException.Invalid(definition.Kind, name, causes);
     }
@@ -237,10 +285,10 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
     private static List<string> Finalizers(JsonObject item) =>
         (Metadata(item)["finalizers"] as JsonArray)?.Select(f => (string?)f ?? "").ToList() ?? [];
 
-    private static void RemoveNulls(JsonObject metadata)
+    private static void RemoveNulls(JsonObject item)
     {
-        foreach (var name in metadata.Where(member => member.Value is null).Select(member => member.Key).ToList())
-            metadata.Remove(name);
+        foreach (var name in item.Where(member => member.Value is null).Select(member => member.Key).ToList())
+            item.Remove(name);
     }
 
     private string Now() => clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
@@ -256,10 +304,12 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
         return created;
     }
 
-    private static JsonObject Decode(KeyValue kv)
+    private static JsonObject Decode(ResourceDefinition definition, KeyValue kv)
     {
         var item = JsonNode.Parse(kv.Value.Span) as JsonObject
             ?? throw new InvalidDataException($"{kv.Key.ToStringUtf8()}: the stored value is not a JSON object");
+        if (definition.Conversion is { } conversion)
+            item = conversion.FromStored(item);
         Metadata(item)["resourceVersion"] = Version(kv.ModRevision);
         return item;
     }
@@ -267,9 +317,10 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
     /// <summary>etcd's default limit on a value; the upstream server refuses objects larger than this.</summary>
     public const int MaxObjectBytes = 1536 * 1024;
 
-    private static ByteString Encode(JsonObject item)
+    private static ByteString Encode(ResourceDefinition definition, JsonObject item)
     {
-        var value = ByteString.CopyFromUtf8(item.ToJsonString());
+        var stored = definition.Conversion is { } conversion ? conversion.ToStored(item.DeepClone().AsObject()) : item;
+        var value = ByteString.CopyFromUtf8(stored.ToJsonString());
         return value.Length <= MaxObjectBytes ? value
             : throw new ApiException(413, "RequestEntityTooLarge", $"Request entity too large: the object is {value.Length} bytes, the limit is {MaxObjectBytes}");
     }

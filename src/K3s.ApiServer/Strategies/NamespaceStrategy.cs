@@ -18,10 +18,9 @@ public sealed class NamespaceStrategy : ResourceStrategy
         LabelWithName(item);
     }
 
-    /// <summary>Status and finalizers change only through their own paths; a replacement keeps them.</summary>
+    /// <summary>Finalizers change only through /finalize; a replacement keeps them.</summary>
     public override void PrepareForUpdate(JsonObject item, JsonObject old)
     {
-        item["status"] = old["status"]?.DeepClone();
         var spec = item["spec"] as JsonObject ?? [];
         spec["finalizers"] = (old["spec"] as JsonObject)?["finalizers"]?.DeepClone();
         item["spec"] = spec;

@@ -20,5 +20,22 @@ public class ResourceStrategy
     /// <summary>The field errors of an object about to be stored (field path, message).</summary>
     public virtual IEnumerable<(string Field, string Message)> Validate(JsonObject item) => [];
 
+    /// <summary>The field errors of a replacement beyond <see cref="Validate"/>: fields that may not change.</summary>
+    public virtual IEnumerable<(string Field, string Message)> ValidateUpdate(JsonObject item, JsonObject old) => [];
+
+    /// <summary>
+    /// Whether a kind with a status subresource starts with an empty status (most do: controllers
+    /// write it); nodes keep the status their kubelet registers them with.
+    /// </summary>
+    public virtual bool ResetsStatusOnCreate => true;
+
     public static readonly ResourceStrategy Default = new();
+
+    /// <summary>The message upstream gives when an immutable field changes.</summary>
+    public const string Immutable = "Invalid value: field is immutable";
+
+    /// <summary>A cause for each of these fields (dotted paths) that differs between the objects.</summary>
+    protected static IEnumerable<(string Field, string Message)> Unchanged(JsonObject item, JsonObject old, params string[] paths) =>
+        paths.Where(path => !JsonNode.DeepEquals(Machinery.JsonPaths.Get(item, path), Machinery.JsonPaths.Get(old, path)))
+            .Select(path => (path, Immutable));
 }

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
+using K3s.ApiServer.Machinery;
 using K3s.ApiServer.Resources;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
@@ -29,6 +29,7 @@ public sealed class TableConverter(TimeProvider clock)
         StringValues includeObject)
     {
         var columns = Columns(definition);
+        var now = clock.GetUtcNow();
         return new JsonObject
         {
             ["kind"] = "Table",
@@ -44,26 +45,19 @@ public sealed class TableConverter(TimeProvider clock)
             }).ToArray()),
             ["rows"] = new JsonArray(items.Select(item => (JsonNode)new JsonObject
             {
-                ["cells"] = new JsonArray(columns.Select(column => column.Cell(item)).ToArray()),
+                ["cells"] = new JsonArray(columns.Select(column => column.Cell(item, now)).ToArray()),
                 ["object"] = RowObject(item, includeObject.ToString(), apiVersion),
             }).ToArray()),
         };
     }
 
-    private List<TableColumn> Columns(ResourceDefinition definition)
-    {
-        var name = new TableColumn("Name", "string", "Name must be unique within a namespace.", item => (string?)item["metadata"]?["name"]);
-        var age = new TableColumn("Age", "string", "CreationTimestamp is a timestamp representing the server time when this object was created.", Age);
-        return [name, .. definition.Columns.Where(c => c.Priority == 0), age, .. definition.Columns.Where(c => c.Priority > 0)];
-    }
+    private static readonly TableColumn Age = TableColumn.AgeOf("Age", "metadata.creationTimestamp",
+        "CreationTimestamp is a timestamp representing the server time when this object was created.", "<unknown>");
 
-    private JsonNode Age(JsonObject item)
-    {
-        var created = (string?)item["metadata"]?["creationTimestamp"];
-        return created is not null && DateTimeOffset.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
-            ? HumanDuration.Format(clock.GetUtcNow() - at)
-            : "<unknown>";
-    }
+    /// <summary>NAME, the kind's columns, AGE, then the wide ones; or the kind's own full set.</summary>
+    private static List<TableColumn> Columns(ResourceDefinition definition) => definition.NameAndAge
+        ? [TableColumn.ObjectName, .. definition.Columns.Where(c => c.Priority == 0), Age, .. definition.Columns.Where(c => c.Priority > 0)]
+        : [.. definition.Columns];
 
     /// <summary>What a row carries: metadata by default, the object itself, or nothing.</summary>
     private static JsonNode? RowObject(JsonObject item, string includeObject, string apiVersion) => includeObject switch

@@ -1,0 +1,117 @@
+using System.Text.Json.Nodes;
+using K3s.ApiServer.Machinery;
+using K3s.ApiServer.Patching;
+using K3s.ApiServer.Resources;
+using K3s.ApiServer.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace K3s.ApiServer.Handlers;
+
+/// <summary>
+/// The subresources: /status (read and replace only the status), /scale (the Scale view of a
+/// workload's replicas), pods' /binding (a pod set on a node, once) and namespaces' /finalize.
+/// </summary>
+public sealed class SubresourceHandler(ObjectStore store)
+{
+    public async Task HandleAsync(HttpContext context, RequestTarget target, ResourceDefinition definition, string? @namespace, bool dryRun)
+    {
+        var name = target.Name!;
+        var method = context.Request.Method;
+        var cancel = context.RequestAborted;
+        switch (target.Subresource)
+        {
+            case "status" when definition.HasStatus:
+                await JsonResponses.WriteAsync(context, method switch
+                {
+                    "GET" => await store.GetAsync(definition, @namespace, name, cancel),
+                    "PUT" or "PATCH" => await ChangeAsync(context, definition, @namespace, name, dryRun,
+                        view: item => item, apply: (item, changed) => Replace(item, "status", changed["status"])),
+                    _ => throw NotAllowed(),
+                });
+                break;
+            case "scale" when definition.Scale is { } scale:
+                var view = method == "GET"
+                    ? await store.GetAsync(definition, @namespace, name, cancel)
+                    : method is "PUT" or "PATCH"
+                        ? await ChangeAsync(context, definition, @namespace, name, dryRun, scale.View, scale.WithReplicas)
+                        : throw NotAllowed();
+                await JsonResponses.WriteAsync(context, scale.View(view));
+                break;
+            case "binding" when definition.Kind == "Pod" && definition.Group.Length == 0 && method == "POST":
+                await BindAsync(context, definition, @namespace, name, dryRun);
+                break;
+            case "finalize" when definition.Kind == "Namespace" && definition.Group.Length == 0 && method == "PUT":
+                await JsonResponses.WriteAsync(context, await ChangeAsync(context, definition, @namespace, name, dryRun,
+                    view: item => item, apply: (item, changed) =>
+                    {
+                        var spec = item["spec"] as JsonObject ?? [];
+                        item["spec"] = Replace(spec, "finalizers", JsonPaths.Get(changed, "spec.finalizers"));
+                        return item;
+                    }));
+                break;
+            default:
+                throw ApiException.NotFound(definition.QualifiedResource + "/" + target.Subresource, name);
+        }
+    }
+
+    /// <summary>
+    /// A PUT or PATCH of a subresource: the client sends (or patches) the subresource's view of the
+    /// object, and <paramref name="apply"/> carries its part over into the stored object.
+    /// </summary>
+    private async Task<JsonObject> ChangeAsync(HttpContext context, ResourceDefinition definition, string? @namespace, string name, bool dryRun,
+        Func<JsonObject, JsonObject> view, Func<JsonObject, JsonObject, JsonObject> apply)
+    {
+        var request = context.Request;
+        var cancel = context.RequestAborted;
+        JsonObject changed;
+        string? expectedVersion;
+        if (request.Method == "PATCH")
+        {
+            var current = await store.GetAsync(definition, @namespace, name, cancel);
+            var currentView = view(current);
+            changed = await PatchRequest.ApplyAsync(request, currentView, cancel);
+            // A patch applies to the version read, unless it names one itself.
+            expectedVersion = JsonPaths.GetString(changed, "metadata.resourceVersion") ?? JsonPaths.GetString(current, "metadata.resourceVersion");
+        }
+        else
+        {
+            changed = await RequestBody.ReadObjectAsync(request, cancel);
+            expectedVersion = JsonPaths.GetString(changed, "metadata.resourceVersion");
+        }
+        return await store.ChangeAsync(definition, @namespace, name, expectedVersion, item => apply(item, changed), dryRun, cancel);
+    }
+
+    private async Task BindAsync(HttpContext context, ResourceDefinition pods, string? @namespace, string name, bool dryRun)
+    {
+        var binding = await RequestBody.ReadObjectAsync(context.Request, context.RequestAborted);
+        var node = JsonPaths.GetString(binding, "target.name");
+        if (string.IsNullOrEmpty(node))
+            throw ApiException.Invalid("Binding", name, [("target.name", "Required value")]);
+        await store.ChangeAsync(pods, @namespace, name, JsonPaths.GetString(binding, "metadata.resourceVersion"), pod =>
+        {
+            if (JsonPaths.GetString(pod, "spec.nodeName") is { Length: > 0 } assigned)
+                throw ApiException.Conflict("pods/binding", name, $"pod {name} is already assigned to node \"{assigned}\"");
+            JsonPaths.Set(pod, "spec.nodeName", node);
+            return pod;
+        }, dryRun, context.RequestAborted);
+        await JsonResponses.WriteAsync(context, new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Success",
+            ["code"] = 201,
+        }, 201);
+    }
+
+    private static JsonObject Replace(JsonObject item, string member, JsonNode? value)
+    {
+        if (value is null)
+            item.Remove(member);
+        else
+            item[member] = value.DeepClone();
+        return item;
+    }
+
+    private static ApiException NotAllowed() => ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
+}
