@@ -1,4 +1,5 @@
 using System.Net;
+using K3s.ApiServer.CustomResources;
 using K3s.ApiServer.Handlers;
 using K3s.ApiServer.Resources;
 using K3s.ApiServer.Security;
@@ -33,9 +34,12 @@ public sealed class ApiServerHost : IAsyncDisposable
 {
     private readonly WebApplication app;
 
-    private ApiServerHost(WebApplication app, Uri address)
+    private readonly CustomResourceRegistrar customResources;
+
+    private ApiServerHost(WebApplication app, Uri address, CustomResourceRegistrar customResources)
     {
         this.app = app;
+        this.customResources = customResources;
         Address = address;
     }
 
@@ -49,6 +53,8 @@ public sealed class ApiServerHost : IAsyncDisposable
         var registry = ResourceRegistry.BuiltIn();
         var store = new ObjectStore(etcd, TimeProvider.System);
         await SystemNamespaces.EnsureAsync(store, registry, cancellationToken);
+        var customResources = new CustomResourceRegistrar(store, registry, loggers.CreateLogger("K3s.ApiServer.CustomResources"));
+        await customResources.StartAsync(cancellationToken);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -70,19 +76,20 @@ public sealed class ApiServerHost : IAsyncDisposable
             });
         });
         var app = builder.Build();
-        var router = new ApiRouter(registry, new ResourceHandler(store, new TableConverter(TimeProvider.System), new SubresourceHandler(store)), new HealthChecks(etcd),
+        var router = new ApiRouter(registry, new ResourceHandler(store, new TableConverter(TimeProvider.System), new SubresourceHandler(store), customResources), new HealthChecks(etcd),
             new Authenticator(options.Certificates.ClientCa, options.Tokens), new AllowAuthenticated(),
             loggers.CreateLogger("K3s.ApiServer"));
         app.Run(router.HandleAsync);
         await app.StartAsync(cancellationToken);
 
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ApiServerHost(app, new Uri(bound));
+        return new ApiServerHost(app, new Uri(bound), customResources);
     }
 
     public async ValueTask DisposeAsync()
     {
         await app.StopAsync();
         await app.DisposeAsync();
+        await customResources.DisposeAsync();
     }
 }

@@ -7,18 +7,6 @@ namespace K3s.ApiServer.Tests;
 /// <summary>kubectl 1.32, with the written kubeconfig and no extra flags, on what the server serves so far.</summary>
 public sealed class KubectlTests(ApiServerFixture server) : IClassFixture<ApiServerFixture>
 {
-    private ProcessStartInfo Kubectl(string[] arguments)
-    {
-        var start = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("--kubeconfig");
-        start.ArgumentList.Add(server.KubeconfigPath);
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        // A cache of another server's discovery must not answer for this one.
-        start.Environment["KUBECACHEDIR"] = Path.Combine(Path.GetDirectoryName(server.KubeconfigPath)!, "kube-cache");
-        return start;
-    }
-
     private async Task<string> FreshNamespaceAsync(Kubernetes client)
     {
         var ns = Namespaces.Fresh();
@@ -26,23 +14,7 @@ public sealed class KubectlTests(ApiServerFixture server) : IClassFixture<ApiSer
         return ns;
     }
 
-    private async Task<(int ExitCode, string Output, string Error)> KubectlAsync(params string[] arguments)
-    {
-        using var process = Process.Start(Kubectl(arguments))!;
-        try
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
-            return (process.ExitCode, await output, await error);
-        }
-        finally
-        {
-            if (!process.HasExited)
-                process.Kill();
-        }
-    }
+    private Task<(int ExitCode, string Output, string Error)> KubectlAsync(params string[] arguments) => KubectlRunner.RunAsync(server, arguments);
 
     [Fact]
     public async Task Version_shows_the_server()
@@ -152,7 +124,7 @@ public sealed class KubectlTests(ApiServerFixture server) : IClassFixture<ApiSer
     {
         using var client = server.Client();
         var ns = await FreshNamespaceAsync(client);
-        using var watcher = Process.Start(Kubectl(["get", "cm", "-n", ns, "-w", "--output-watch-events"]))!;
+        using var watcher = Process.Start(KubectlRunner.StartInfo(server, ["get", "cm", "-n", ns, "-w", "--output-watch-events"]))!;
         try
         {
             var lines = new List<string>();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using K3s.ApiServer.CustomResources;
 using K3s.ApiServer.Machinery;
 using K3s.ApiServer.Patching;
 using K3s.ApiServer.Resources;
@@ -13,7 +14,7 @@ namespace K3s.ApiServer.Handlers;
 /// The verbs on a resource, for every kind alike: get, list, watch, create, update, patch, delete and
 /// deletecollection, mapped from the HTTP method and whether the path names an object.
 /// </summary>
-public sealed class ResourceHandler(ObjectStore store, TableConverter tables, SubresourceHandler subresources)
+public sealed class ResourceHandler(ObjectStore store, TableConverter tables, SubresourceHandler subresources, CustomResourceRegistrar customResources)
 {
     private static readonly ResourceDefinition Namespaces = ResourceRegistry.BuiltIn().Find("", "v1", "namespaces")!;
 
@@ -65,10 +66,10 @@ public sealed class ResourceHandler(ObjectStore store, TableConverter tables, Su
                 break;
             case "update":
                 var replacement = CheckNamespace(await RequestBody.ReadObjectAsync(request, cancel), @namespace);
-                await JsonResponses.WriteAsync(context, await store.UpdateAsync(definition, @namespace, target.Name!, replacement, dryRun, cancel));
+                await JsonResponses.WriteAsync(context, await WrittenAsync(definition, await store.UpdateAsync(definition, @namespace, target.Name!, replacement, dryRun, cancel), cancel));
                 break;
             case "patch":
-                await JsonResponses.WriteAsync(context, await PatchAsync(request, definition, @namespace, target.Name!, dryRun, cancel));
+                await JsonResponses.WriteAsync(context, await WrittenAsync(definition, await PatchAsync(request, definition, @namespace, target.Name!, dryRun, cancel), cancel));
                 break;
             case "delete":
                 await DeleteAsync(context, definition, @namespace, target.Name!, dryRun);
@@ -106,7 +107,7 @@ public sealed class ResourceHandler(ObjectStore store, TableConverter tables, Su
         var item = CheckNamespace(await RequestBody.ReadObjectAsync(context.Request, cancel), @namespace);
         if (@namespace is not null)
             await RequireLiveNamespaceAsync(@namespace, cancel);
-        await JsonResponses.WriteAsync(context, await store.CreateAsync(definition, @namespace, item, dryRun, cancel), 201);
+        await JsonResponses.WriteAsync(context, await WrittenAsync(definition, await store.CreateAsync(definition, @namespace, item, dryRun, cancel), cancel), 201);
     }
 
     /// <summary>Objects are created only in a namespace that exists and is not being deleted.</summary>
@@ -133,6 +134,7 @@ public sealed class ResourceHandler(ObjectStore store, TableConverter tables, Su
         var precondition = (string?)(options?["preconditions"] as JsonObject)?["resourceVersion"];
         dryRun |= options?["dryRun"] is JsonArray flags && flags.Any(flag => (string?)flag == "All");
         var result = await store.DeleteAsync(definition, @namespace, name, precondition, dryRun, context.RequestAborted);
+        await WrittenAsync(definition, result.Object, context.RequestAborted);
         if (!result.Removed)
         {
             await JsonResponses.WriteAsync(context, result.Object);
@@ -176,6 +178,17 @@ public sealed class ResourceHandler(ObjectStore store, TableConverter tables, Su
             ["metadata"] = new JsonObject { ["resourceVersion"] = page.Revision.ToString(CultureInfo.InvariantCulture) },
             ["items"] = deleted,
         });
+    }
+
+    /// <summary>
+    /// A custom resource definition's write returns once this server serves (or stops serving) its
+    /// kinds, so a client can use them at once, as after upstream's Established condition.
+    /// </summary>
+    private async Task<JsonObject> WrittenAsync(ResourceDefinition definition, JsonObject result, CancellationToken cancel)
+    {
+        if (definition.Kind == "CustomResourceDefinition" && definition.Group == "apiextensions.k8s.io")
+            await customResources.CaughtUpAsync(JsonPaths.GetString(result, "metadata.resourceVersion"), cancel);
+        return result;
     }
 
     private static Func<JsonObject, bool> Filter(ResourceDefinition definition, IQueryCollection query)

@@ -66,7 +66,7 @@ public static class WatchStream
 
     private static Task WriteEventAsync(HttpResponse response, string type, JsonObject item, CancellationToken cancel)
     {
-        var line = new JsonObject { ["type"] = type, ["object"] = item.DeepClone() }.ToJsonString() + "\n";
+        var line = JsonText.Write(new JsonObject { ["type"] = type, ["object"] = item.DeepClone() }) + "\n";
         return response.Body.WriteAsync(Encoding.UTF8.GetBytes(line), cancel).AsTask();
     }
 }

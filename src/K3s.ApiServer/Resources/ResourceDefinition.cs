@@ -46,6 +46,9 @@ public sealed record ResourceDefinition(
 
     public string Singular { get; init; } = Kind.ToLowerInvariant();
 
+    /// <summary>The OpenAPI v3 schema of a custom resource, from its definition; null for the built-in kinds.</summary>
+    public System.Text.Json.Nodes.JsonObject? Schema { get; init; }
+
     /// <summary>The custom resource definition a kind comes from, or null for the built-in kinds.</summary>
     public string? DefinedBy { get; init; }
 

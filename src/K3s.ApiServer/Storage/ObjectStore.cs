@@ -320,7 +320,7 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
     private static ByteString Encode(ResourceDefinition definition, JsonObject item)
     {
         var stored = definition.Conversion is { } conversion ? conversion.ToStored(item.DeepClone().AsObject()) : item;
-        var value = ByteString.CopyFromUtf8(stored.ToJsonString());
+        var value = ByteString.CopyFromUtf8(JsonText.Write(stored));
         return value.Length <= MaxObjectBytes ? value
             : throw new ApiException(413, "RequestEntityTooLarge", $"Request entity too large: the object is {value.Length} bytes, the limit is {MaxObjectBytes}");
     }

@@ -9,6 +9,8 @@ namespace K3s.ApiServer.Strategies;
 /// </summary>
 public sealed class CustomResourceDefinitionStrategy : ResourceStrategy
 {
+    public const string CleanupFinalizer = "customresourcecleanup.apiextensions.k8s.io";
+
     public override void PrepareForCreate(JsonObject item)
     {
         var spec = item["spec"] as JsonObject ?? [];
@@ -19,6 +21,12 @@ public sealed class CustomResourceDefinitionStrategy : ResourceStrategy
         names["singular"] ??= kind.ToLowerInvariant();
         names["listKind"] ??= kind + "List";
         spec["conversion"] ??= new JsonObject { ["strategy"] = "None" };
+        // Its objects are deleted before it goes (CustomResources/CustomResourceRegistrar).
+        var metadata = (JsonObject)item["metadata"]!;
+        var finalizers = metadata["finalizers"] as JsonArray ?? [];
+        if (!finalizers.Any(f => f?.ToString() == CleanupFinalizer))
+            finalizers.Add(CleanupFinalizer);
+        metadata["finalizers"] = finalizers;
         var storage = JsonPaths.Objects(spec, "versions").FirstOrDefault(IsStorage);
         item["status"] = new JsonObject
         {
@@ -32,7 +40,14 @@ public sealed class CustomResourceDefinitionStrategy : ResourceStrategy
     public override void PrepareForUpdate(JsonObject item, JsonObject old)
     {
         var stored = JsonPaths.Get(old, "status.storedVersions") as JsonArray;
+        var finalizers = JsonPaths.Get(item, "metadata.finalizers")?.DeepClone();
         PrepareForCreate(item);
+        // Removing the cleanup finalizer is how a deletion finishes; an update must not add it back.
+        var metadata = (JsonObject)item["metadata"]!;
+        if (finalizers is null)
+            metadata.Remove("finalizers");
+        else
+            metadata["finalizers"] = finalizers;
         // A version that ever held objects stays recorded as stored.
         var versions = (JsonArray)JsonPaths.Get(item, "status.storedVersions")!;
         foreach (var version in stored?.Select(v => v?.ToString()) ?? [])
