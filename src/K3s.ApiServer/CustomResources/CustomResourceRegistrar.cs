@@ -149,7 +149,7 @@ public sealed class CustomResourceRegistrar(ObjectStore store, ResourceRegistry 
             try
             {
                 var result = await store.DeleteAsync(kind, JsonPaths.GetString(item, "metadata.namespace"), JsonPaths.GetString(item, "metadata.name")!,
-                    null, dryRun: false, cancellationToken);
+                    DeleteOptions.Default, dryRun: false, cancellationToken);
                 gone &= result.Removed;
             }
             catch (ApiException e) when (e.Code is 404 or 409)

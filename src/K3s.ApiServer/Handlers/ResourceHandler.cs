@@ -130,10 +130,9 @@ public sealed class ResourceHandler(ObjectStore store, TableConverter tables, Su
 
     private async Task DeleteAsync(HttpContext context, ResourceDefinition definition, string? @namespace, string name, bool dryRun)
     {
-        var options = await RequestBody.ReadAsync(context.Request, context.RequestAborted) as JsonObject;
-        var precondition = (string?)(options?["preconditions"] as JsonObject)?["resourceVersion"];
-        dryRun |= options?["dryRun"] is JsonArray flags && flags.Any(flag => (string?)flag == "All");
-        var result = await store.DeleteAsync(definition, @namespace, name, precondition, dryRun, context.RequestAborted);
+        var body = await RequestBody.ReadAsync(context.Request, context.RequestAborted) as JsonObject;
+        dryRun |= body?["dryRun"] is JsonArray flags && flags.Any(flag => (string?)flag == "All");
+        var result = await store.DeleteAsync(definition, @namespace, name, DeleteRequest.Options(body, context.Request.Query), dryRun, context.RequestAborted);
         await WrittenAsync(definition, result.Object, context.RequestAborted);
         if (!result.Removed)
         {
@@ -156,6 +155,9 @@ public sealed class ResourceHandler(ObjectStore store, TableConverter tables, Su
     private async Task DeleteCollectionAsync(HttpContext context, ResourceDefinition definition, string? @namespace, bool dryRun)
     {
         var cancel = context.RequestAborted;
+        var body = await RequestBody.ReadAsync(context.Request, cancel) as JsonObject;
+        // Preconditions name one object; for a collection only the policy and grace period apply.
+        var options = DeleteRequest.Options(body, context.Request.Query) with { ResourceVersion = null, Uid = null };
         var page = await store.ListAsync(definition, @namespace, Filter(definition, context.Request.Query), 0, null, cancel);
         var deleted = new JsonArray();
         foreach (var item in page.Items)
@@ -163,7 +165,7 @@ public sealed class ResourceHandler(ObjectStore store, TableConverter tables, Su
             var metadata = ObjectStore.Metadata(item);
             try
             {
-                var result = await store.DeleteAsync(definition, (string?)metadata["namespace"], (string)metadata["name"]!, null, dryRun, cancel);
+                var result = await store.DeleteAsync(definition, (string?)metadata["namespace"], (string)metadata["name"]!, options, dryRun, cancel);
                 deleted.Add(result.Object);
             }
             catch (ApiException e) when (e.Code == 404)

@@ -193,28 +193,40 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
     public sealed record DeleteResult(JsonObject Object, bool Removed);
 
     /// <summary>
-    /// Deletes an object. One with finalizers is only marked with a deletionTimestamp; whoever owns
-    /// each finalizer removes it, and the last removal deletes the object.
+    /// Deletes an object. One with finalizers (or given one by the propagation policy) is only marked
+    /// with a deletionTimestamp; whoever owns each finalizer removes it, and the last removal deletes
+    /// the object. A pod on a node is given its grace period to stop: its kubelet deletes it.
     /// </summary>
-    public async Task<DeleteResult> DeleteAsync(ResourceDefinition definition, string? @namespace, string name, string? precondition,
+    public async Task<DeleteResult> DeleteAsync(ResourceDefinition definition, string? @namespace, string name, DeleteOptions options,
         bool dryRun, CancellationToken cancellationToken)
     {
         var current = await GetAsync(definition, @namespace, name, cancellationToken);
         var metadata = Metadata(current);
         var version = (string)metadata["resourceVersion"]!;
-        if (precondition is not null && precondition != version)
+        if (options.ResourceVersion is not null && options.ResourceVersion != version)
             throw StaleVersion(definition, name);
+        if (options.Uid is not null && options.Uid != (string?)metadata["uid"])
+            throw ApiException.Conflict(definition.QualifiedResource, name,
+                $"Precondition failed: UID in precondition: {options.Uid}, UID in object meta: {(string?)metadata["uid"]}");
         var key = Bytes(definition.Key(@namespace, name));
-        var pending = Finalizers(current).Count > 0;
-        if (pending && metadata["deletionTimestamp"] is not null)
+        var deleting = metadata["deletionTimestamp"] is not null;
+        var finalizers = Finalizers(current);
+        if (!deleting && options.PropagationFinalizer is { } propagation && !finalizers.Contains(propagation))
+            finalizers.Add(propagation);
+        var grace = deleting && options.GracePeriodSeconds is null ? 0 : GracePeriod(definition, current, options);
+        // Already marked: a second delete changes nothing, unless it cuts a pod's grace period to 0.
+        if (deleting && (finalizers.Count > 0 || grace > 0))
             return new DeleteResult(current, Removed: false);
+        var pending = finalizers.Count > 0 || grace > 0;
         if (dryRun)
             return new DeleteResult(current, Removed: !pending);
         if (pending)
         {
             metadata.Remove("resourceVersion");
-            metadata["deletionTimestamp"] = Now();
-            metadata["deletionGracePeriodSeconds"] = 0;
+            metadata["deletionTimestamp"] = Now(grace);
+            metadata["deletionGracePeriodSeconds"] = grace;
+            metadata["finalizers"] = finalizers.Count > 0 ? new JsonArray(finalizers.Select(f => (JsonNode)f).ToArray()) : null;
+            RemoveNulls(metadata);
         }
         var write = pending
             ? new RequestOp { RequestPut = new PutRequest { Key = key, Value = Encode(definition, current) } }
@@ -229,6 +241,17 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
         if (pending)
             metadata["resourceVersion"] = Version(response.Header.Revision);
         return new DeleteResult(current, Removed: !pending);
+    }
+
+    /// <summary>Only pods that a node runs stop gracefully; everything else goes at once.</summary>
+    private static long GracePeriod(ResourceDefinition definition, JsonObject item, DeleteOptions options)
+    {
+        if (definition.Group.Length > 0 || definition.Kind != "Pod" || string.IsNullOrEmpty(JsonPaths.GetString(item, "spec.nodeName")))
+            return 0;
+        // A pod that never started or has finished has nothing to stop.
+        if (JsonPaths.GetString(item, "status.phase") is "Pending" or "Succeeded" or "Failed" && JsonPaths.Get(item, "status.startTime") is null)
+            return 0;
+        return Math.Max(0, options.GracePeriodSeconds ?? JsonPaths.GetLong(item, "spec.terminationGracePeriodSeconds", 30));
     }
 
     /// <summary>A watch event as the API streams it: ADDED, MODIFIED or DELETED, with the object.</summary>
@@ -291,7 +314,8 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
             item.Remove(name);
     }
 
-    private string Now() => clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+    private string Now(long afterSeconds = 0) =>
+        clock.GetUtcNow().UtcDateTime.AddSeconds(afterSeconds).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
     private static string Version(long revision) => revision.ToString(CultureInfo.InvariantCulture);
 
