@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using K3s.ApiServer.Discovery;
 using K3s.ApiServer.Machinery;
+using K3s.ApiServer.OpenApi;
 using K3s.ApiServer.Resources;
 using K3s.ApiServer.Security;
 using Microsoft.AspNetCore.Http;
@@ -15,6 +16,8 @@ namespace K3s.ApiServer.Handlers;
 public sealed class ApiRouter(ResourceRegistry registry, ResourceHandler resources, HealthChecks health, Authenticator authenticator,
     IAuthorizer authorizer, ILogger logger)
 {
+    private readonly OpenApiEndpoint openApi = new(new OpenApiDocuments(() => registry.All));
+
     public async Task HandleAsync(HttpContext context)
     {
         try
@@ -51,6 +54,11 @@ public sealed class ApiRouter(ResourceRegistry registry, ResourceHandler resourc
             return;
         }
         var user = await authenticator.AuthenticateAsync(context) ?? throw ApiException.Unauthorized();
+        if (OpenApiEndpoint.Serves(path))
+        {
+            await openApi.HandleAsync(context, path);
+            return;
+        }
 
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var core = segments.Length > 0 && segments[0] == "api";
