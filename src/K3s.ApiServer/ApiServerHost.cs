@@ -1,6 +1,8 @@
 using System.Net;
 using K3s.ApiServer.CustomResources;
 using K3s.ApiServer.Handlers;
+using K3s.ApiServer.OpenApi;
+using K3s.ApiServer.Schema;
 using K3s.ApiServer.Resources;
 using K3s.ApiServer.Security;
 using K3s.ApiServer.Storage;
@@ -76,7 +78,8 @@ public sealed class ApiServerHost : IAsyncDisposable
             });
         });
         var app = builder.Build();
-        var router = new ApiRouter(registry, new ResourceHandler(store, new TableConverter(TimeProvider.System), new SubresourceHandler(store), customResources), new HealthChecks(etcd),
+        var schemas = new KindSchemas(SchemaCatalog.Shared, definition => definition.Schema);
+        var router = new ApiRouter(registry, new ResourceHandler(store, new TableConverter(TimeProvider.System), new SubresourceHandler(store, schemas), customResources, schemas), new HealthChecks(etcd),
             new Authenticator(options.Certificates.ClientCa, options.Tokens), new AllowAuthenticated(),
             loggers.CreateLogger("K3s.ApiServer"));
         app.Run(router.HandleAsync);

@@ -16,7 +16,7 @@ namespace K3s.ApiServer.Handlers;
 public sealed class ApiRouter(ResourceRegistry registry, ResourceHandler resources, HealthChecks health, Authenticator authenticator,
     IAuthorizer authorizer, ILogger logger)
 {
-    private readonly OpenApiEndpoint openApi = new(new OpenApiDocuments(() => registry.All));
+    private readonly OpenApiEndpoint openApi = new(new OpenApiDocuments(() => registry.All, definition => definition.Schema));
 
     public async Task HandleAsync(HttpContext context)
     {

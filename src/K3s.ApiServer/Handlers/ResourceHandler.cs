@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using K3s.ApiServer.CustomResources;
 using K3s.ApiServer.Machinery;
+using K3s.ApiServer.OpenApi;
 using K3s.ApiServer.Patching;
 using K3s.ApiServer.Resources;
 using K3s.ApiServer.Storage;
@@ -14,8 +15,11 @@ namespace K3s.ApiServer.Handlers;
 /// The verbs on a resource, for every kind alike: get, list, watch, create, update, patch, delete and
 /// deletecollection, mapped from the HTTP method and whether the path names an object.
 /// </summary>
-public sealed class ResourceHandler(ObjectStore store, TableConverter tables, SubresourceHandler subresources, CustomResourceRegistrar customResources)
+public sealed class ResourceHandler(ObjectStore store, TableConverter tables, SubresourceHandler subresources, CustomResourceRegistrar customResources,
+    KindSchemas schemas)
 {
+    private readonly FieldValidation fieldValidation = new(schemas);
+
     private static readonly ResourceDefinition Namespaces = ResourceRegistry.BuiltIn().Find("", "v1", "namespaces")!;
 
     /// <summary>The verb a request is, as authorization names it.</summary>
@@ -66,10 +70,11 @@ public sealed class ResourceHandler(ObjectStore store, TableConverter tables, Su
                 break;
             case "update":
                 var replacement = CheckNamespace(await RequestBody.ReadObjectAsync(request, cancel), @namespace);
+                await fieldValidation.CheckAsync(context, definition, replacement, () => store.GetAsync(definition, @namespace, target.Name!, cancel));
                 await JsonResponses.WriteAsync(context, await WrittenAsync(definition, await store.UpdateAsync(definition, @namespace, target.Name!, replacement, dryRun, cancel), cancel));
                 break;
             case "patch":
-                await JsonResponses.WriteAsync(context, await WrittenAsync(definition, await PatchAsync(request, definition, @namespace, target.Name!, dryRun, cancel), cancel));
+                await JsonResponses.WriteAsync(context, await WrittenAsync(definition, await PatchAsync(context, definition, @namespace, target.Name!, dryRun), cancel));
                 break;
             case "delete":
                 await DeleteAsync(context, definition, @namespace, target.Name!, dryRun);
@@ -107,6 +112,7 @@ public sealed class ResourceHandler(ObjectStore store, TableConverter tables, Su
         var item = CheckNamespace(await RequestBody.ReadObjectAsync(context.Request, cancel), @namespace);
         if (@namespace is not null)
             await RequireLiveNamespaceAsync(@namespace, cancel);
+        await fieldValidation.CheckAsync(context, definition, item);
         await JsonResponses.WriteAsync(context, await WrittenAsync(definition, await store.CreateAsync(definition, @namespace, item, dryRun, cancel), cancel), 201);
     }
 
@@ -118,11 +124,12 @@ public sealed class ResourceHandler(ObjectStore store, TableConverter tables, Su
             throw ApiException.Forbidden($"unable to create new content in namespace {@namespace} because it is being terminated");
     }
 
-    private async Task<JsonObject> PatchAsync(HttpRequest request, ResourceDefinition definition, string? @namespace, string name, bool dryRun,
-        CancellationToken cancel)
+    private async Task<JsonObject> PatchAsync(HttpContext context, ResourceDefinition definition, string? @namespace, string name, bool dryRun)
     {
+        var cancel = context.RequestAborted;
         var current = await store.GetAsync(definition, @namespace, name, cancel);
-        var patched = await PatchRequest.ApplyAsync(request, current, cancel);
+        var patched = await PatchRequest.ApplyAsync(context.Request, current, definition.DefinedBy is null ? schemas.NodeFor(definition) : null, cancel);
+        await fieldValidation.CheckAsync(context, definition, patched, () => Task.FromResult(current));
         // A patch applies to the version read; a resourceVersion the patch sets is a precondition.
         ObjectStore.Metadata(patched)["resourceVersion"] ??= ObjectStore.Metadata(current)["resourceVersion"]?.DeepClone();
         return await store.UpdateAsync(definition, @namespace, name, patched, dryRun, cancel);

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using K3s.ApiServer.Machinery;
+using K3s.ApiServer.OpenApi;
+using K3s.ApiServer.Schema;
 using K3s.ApiServer.Patching;
 using K3s.ApiServer.Resources;
 using K3s.ApiServer.Storage;
@@ -11,7 +13,7 @@ namespace K3s.ApiServer.Handlers;
 /// The subresources: /status (read and replace only the status), /scale (the Scale view of a
 /// workload's replicas), pods' /binding (a pod set on a node, once) and namespaces' /finalize.
 /// </summary>
-public sealed class SubresourceHandler(ObjectStore store)
+public sealed class SubresourceHandler(ObjectStore store, KindSchemas schemas)
 {
     public async Task HandleAsync(HttpContext context, RequestTarget target, ResourceDefinition definition, string? @namespace, bool dryRun)
     {
@@ -25,7 +27,7 @@ public sealed class SubresourceHandler(ObjectStore store)
                 {
                     "GET" => await store.GetAsync(definition, @namespace, name, cancel),
                     "PUT" or "PATCH" => await ChangeAsync(context, definition, @namespace, name, dryRun,
-                        view: item => item, apply: (item, changed) => Replace(item, "status", changed["status"])),
+                        view: item => item, apply: (item, changed) => Replace(item, "status", changed["status"]), PatchSchema(definition)),
                     _ => throw NotAllowed(),
                 });
                 break;
@@ -33,7 +35,7 @@ public sealed class SubresourceHandler(ObjectStore store)
                 var view = method == "GET"
                     ? await store.GetAsync(definition, @namespace, name, cancel)
                     : method is "PUT" or "PATCH"
-                        ? await ChangeAsync(context, definition, @namespace, name, dryRun, scale.View, scale.WithReplicas)
+                        ? await ChangeAsync(context, definition, @namespace, name, dryRun, scale.View, scale.WithReplicas, ScaleSchema)
                         : throw NotAllowed();
                 await JsonResponses.WriteAsync(context, scale.View(view));
                 break;
@@ -47,7 +49,7 @@ public sealed class SubresourceHandler(ObjectStore store)
                         var spec = item["spec"] as JsonObject ?? [];
                         item["spec"] = Replace(spec, "finalizers", JsonPaths.Get(changed, "spec.finalizers"));
                         return item;
-                    }));
+                    }, PatchSchema(definition)));
                 break;
             default:
                 throw ApiException.NotFound(definition.QualifiedResource + "/" + target.Subresource, name);
@@ -59,7 +61,7 @@ public sealed class SubresourceHandler(ObjectStore store)
     /// object, and <paramref name="apply"/> carries its part over into the stored object.
     /// </summary>
     private async Task<JsonObject> ChangeAsync(HttpContext context, ResourceDefinition definition, string? @namespace, string name, bool dryRun,
-        Func<JsonObject, JsonObject> view, Func<JsonObject, JsonObject, JsonObject> apply)
+        Func<JsonObject, JsonObject> view, Func<JsonObject, JsonObject, JsonObject> apply, IPatchSchema? patchSchema)
     {
         var request = context.Request;
         var cancel = context.RequestAborted;
@@ -69,7 +71,7 @@ public sealed class SubresourceHandler(ObjectStore store)
         {
             var current = await store.GetAsync(definition, @namespace, name, cancel);
             var currentView = view(current);
-            changed = await PatchRequest.ApplyAsync(request, currentView, cancel);
+            changed = await PatchRequest.ApplyAsync(request, currentView, patchSchema, cancel);
             // A patch applies to the version read, unless it names one itself.
             expectedVersion = JsonPaths.GetString(changed, "metadata.resourceVersion") ?? JsonPaths.GetString(current, "metadata.resourceVersion");
         }
@@ -112,6 +114,11 @@ public sealed class SubresourceHandler(ObjectStore store)
             item[member] = value.DeepClone();
         return item;
     }
+
+    /// <summary>Strategic merge patches are for built-in kinds only, as upstream.</summary>
+    private IPatchSchema? PatchSchema(ResourceDefinition definition) => definition.DefinedBy is null ? schemas.NodeFor(definition) : null;
+
+    private static IPatchSchema? ScaleSchema => SchemaCatalog.Shared.ForKind("autoscaling", "v1", "Scale");
 
     private static ApiException NotAllowed() => ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
 }

@@ -1,3 +1,5 @@
+using K3s.ApiServer.Patching;
+
 namespace K3s.ApiServer.Schema;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace K3s.ApiServer.Schema;
 /// with its OpenAPI type and format, an array, a map, an object type, or anything). Field and Items make
 /// it walkable the way a strategic merge patch walks an object.
 /// </summary>
-public sealed class SchemaNode
+public sealed class SchemaNode : IPatchSchema
 {
     private readonly string? description;
     private readonly string? documentationId;
@@ -63,6 +65,10 @@ public sealed class SchemaNode
     /// <summary>The schema of the value at key <paramref name="name"/>: a field of an object, or a map's value.</summary>
     public SchemaNode? Field(string name) =>
         Definition?.Properties.GetValueOrDefault(name) ?? AdditionalProperties;
+
+    IPatchSchema? IPatchSchema.Field(string name) => Field(name);
+
+    IPatchSchema? IPatchSchema.Items => Items;
 
     private static readonly Dictionary<string, SchemaNode> Empty = [];
 

@@ -92,7 +92,7 @@ public sealed class OpenApiDocumentTests
     [Fact]
     public void The_v3_index_lists_each_group_version_with_the_hash_of_its_document()
     {
-        var documents = new OpenApiDocuments(() => ResourceRegistry.BuiltIn().All.Append(Deployment));
+        var documents = new OpenApiDocuments(() => K3s.ApiServer.Resources.Kinds.CoreKinds.All().Append(Deployment));
         var index = JsonNode.Parse(documents.V3Index())!["paths"]!.AsObject();
         Assert.Equal(["api/v1", "apis/apps/v1"], index.Select(entry => entry.Key));
         var core = documents.V3("api/v1")!;
@@ -105,7 +105,7 @@ public sealed class OpenApiDocumentTests
     [Fact]
     public void Documents_follow_the_served_kinds()
     {
-        var served = new List<ResourceDefinition>(ResourceRegistry.BuiltIn().All);
+        var served = new List<ResourceDefinition>(K3s.ApiServer.Resources.Kinds.CoreKinds.All());
         var documents = new OpenApiDocuments(() => served);
         Assert.Null(documents.V3("apis/apps/v1"));
         served.Add(Deployment);
@@ -115,7 +115,7 @@ public sealed class OpenApiDocumentTests
     [Fact]
     public void The_v2_document_is_swagger_with_definitions_and_paths()
     {
-        var documents = new OpenApiDocuments(() => ResourceRegistry.BuiltIn().All.Append(Deployment));
+        var documents = new OpenApiDocuments(() => K3s.ApiServer.Resources.Kinds.CoreKinds.All().Append(Deployment));
         var swagger = JsonNode.Parse(Encoding.UTF8.GetString(documents.V2()))!;
         Assert.Equal("2.0", (string?)swagger["swagger"]);
         var spec = swagger["definitions"]!["io.k8s.api.apps.v1.Deployment"]!["properties"]!["spec"]!;
