@@ -86,32 +86,24 @@ public static class DiscoveryDocuments
         if (d.Categories.Count > 0)
             main["categories"] = Strings(d.Categories);
         yield return main;
-        if (d.HasStatus)
-            yield return Subresource(d, "status", d.Kind, ["get", "patch", "update"]);
-        if (d.Scale is not null)
-            yield return Subresource(d, "scale", "Scale", ["get", "patch", "update"], "autoscaling", "v1");
-        if (d.Group.Length == 0 && d.Kind == "Pod")
-            yield return Subresource(d, "binding", "Binding", ["create"]);
-        if (d.Group.Length == 0 && d.Kind == "Namespace")
-            yield return Subresource(d, "finalize", "Namespace", ["update"]);
-    }
-
-    private static JsonObject Subresource(ResourceDefinition d, string name, string kind, string[] verbs, string? group = null, string? version = null)
-    {
-        var entry = new JsonObject
+        foreach (var sub in d.Subresources())
         {
-            ["name"] = $"{d.Plural}/{name}",
-            ["singularName"] = "",
-            ["namespaced"] = d.Namespaced,
-            ["kind"] = kind,
-            ["verbs"] = Strings(verbs),
-        };
-        if (group is not null)
-        {
-            entry["group"] = group;
-            entry["version"] = version;
+            var entry = new JsonObject
+            {
+                ["name"] = $"{d.Plural}/{sub.Name}",
+                ["singularName"] = "",
+                ["namespaced"] = d.Namespaced,
+                ["kind"] = sub.Kind,
+                ["verbs"] = Strings(sub.Verbs),
+            };
+            // A subresource of another group's kind names it (scale answers with autoscaling/v1 Scale).
+            if (sub.Group != d.Group || sub.Version != d.Version)
+            {
+                entry["group"] = sub.Group;
+                entry["version"] = sub.Version;
+            }
+            yield return entry;
         }
-        return entry;
     }
 
     private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(value => (JsonNode)value).ToArray());

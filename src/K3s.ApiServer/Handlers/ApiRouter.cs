@@ -64,6 +64,11 @@ public sealed class ApiRouter(ResourceRegistry registry, ResourceHandler resourc
         var core = segments.Length > 0 && segments[0] == "api";
         var named = segments.Length > 0 && segments[0] == "apis";
         var rest = segments.Skip(1).ToList();
+        if ((core || named) && rest.Count == 0 && context.Request.Method == "GET" && AggregatedDiscovery.RequestedVersion(context.Request) is { } discoveryVersion)
+        {
+            await JsonResponses.WriteAsync(context, AggregatedDiscovery.Document(registry, core, discoveryVersion), contentType: AggregatedDiscovery.ContentType(discoveryVersion));
+            return;
+        }
         if ((core || named) && context.Request.Method == "GET" && DiscoveryAt(core, rest) is { } document)
         {
             await JsonResponses.WriteAsync(context, document);

@@ -8,10 +8,10 @@ namespace K3s.ApiServer.Handlers;
 /// <summary>Writing JSON answers and metav1.Status errors.</summary>
 public static class JsonResponses
 {
-    public static Task WriteAsync(HttpContext context, JsonNode body, int status = 200)
+    public static Task WriteAsync(HttpContext context, JsonNode body, int status = 200, string contentType = "application/json")
     {
         context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
+        context.Response.ContentType = contentType;
         return context.Response.WriteAsync(JsonText.Write(body), Encoding.UTF8, context.RequestAborted);
     }
 

@@ -73,5 +73,21 @@ public sealed record ResourceDefinition(
     /// <summary>The fields every kind can be selected by.</summary>
     public IReadOnlyCollection<string> SelectableFields => [.. Namespaced ? ["metadata.name", "metadata.namespace"] : new[] { "metadata.name" }, .. FieldLabels];
 
+    /// <summary>A subresource as discovery lists it: its name, the kind it answers with, and its verbs.</summary>
+    public sealed record SubresourceEntry(string Name, string Group, string Version, string Kind, IReadOnlyList<string> Verbs);
+
+    /// <summary>The subresources the handlers serve for this kind.</summary>
+    public IEnumerable<SubresourceEntry> Subresources()
+    {
+        if (HasStatus)
+            yield return new("status", Group, Version, Kind, ["get", "patch", "update"]);
+        if (Scale is not null)
+            yield return new("scale", "autoscaling", "v1", "Scale", ["get", "patch", "update"]);
+        if (Group.Length == 0 && Kind == "Pod")
+            yield return new("binding", "", "v1", "Binding", ["create"]);
+        if (Group.Length == 0 && Kind == "Namespace")
+            yield return new("finalize", "", "v1", "Namespace", ["update"]);
+    }
+
     public static readonly IReadOnlyList<string> Verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 }
