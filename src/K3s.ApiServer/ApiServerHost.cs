@@ -52,7 +52,8 @@ public sealed class ApiServerHost : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         loggers ??= NullLoggerFactory.Instance;
-        var registry = ResourceRegistry.BuiltIn();
+        var authorizer = new AllowAuthenticated();
+        var registry = ResourceRegistry.BuiltIn(authorizer);
         var store = new ObjectStore(etcd, TimeProvider.System);
         await SystemNamespaces.EnsureAsync(store, registry, cancellationToken);
         var customResources = new CustomResourceRegistrar(store, registry, loggers.CreateLogger("K3s.ApiServer.CustomResources"));
@@ -80,7 +81,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         var app = builder.Build();
         var schemas = new KindSchemas(SchemaCatalog.Shared, definition => definition.Schema);
         var router = new ApiRouter(registry, new ResourceHandler(store, new TableConverter(TimeProvider.System), new SubresourceHandler(store, schemas), customResources, schemas), new HealthChecks(etcd),
-            new Authenticator(options.Certificates.ClientCa, options.Tokens), new AllowAuthenticated(),
+            new Authenticator(options.Certificates.ClientCa, options.Tokens), authorizer,
             loggers.CreateLogger("K3s.ApiServer"));
         app.Run(router.HandleAsync);
         await app.StartAsync(cancellationToken);

@@ -62,7 +62,7 @@ public static class AggregatedDiscovery
             ["responseKind"] = Kind(d.Group, d.Version, d.Kind),
             ["scope"] = d.Namespaced ? "Namespaced" : "Cluster",
             ["singularResource"] = d.Singular,
-            ["verbs"] = Strings(ResourceDefinition.Verbs),
+            ["verbs"] = Strings(d.AllowedVerbs),
         };
         if (d.ShortNames.Count > 0)
             resource["shortNames"] = Strings(d.ShortNames);

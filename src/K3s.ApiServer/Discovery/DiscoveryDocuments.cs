@@ -79,7 +79,7 @@ public static class DiscoveryDocuments
             ["singularName"] = d.Singular,
             ["namespaced"] = d.Namespaced,
             ["kind"] = d.Kind,
-            ["verbs"] = Strings(ResourceDefinition.Verbs),
+            ["verbs"] = Strings(d.AllowedVerbs),
         };
         if (d.ShortNames.Count > 0)
             main["shortNames"] = Strings(d.ShortNames);

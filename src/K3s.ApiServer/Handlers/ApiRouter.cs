@@ -3,6 +3,7 @@ using K3s.ApiServer.Discovery;
 using K3s.ApiServer.Machinery;
 using K3s.ApiServer.OpenApi;
 using K3s.ApiServer.Resources;
+using K3s.ApiServer.Reviews;
 using K3s.ApiServer.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -85,7 +86,22 @@ public sealed class ApiRouter(ResourceRegistry registry, ResourceHandler resourc
             var scope = target.Namespace is null ? "at the cluster scope" : $"in the namespace \"{target.Namespace}\"";
             throw ApiException.Forbidden($"{definition.QualifiedResource} is forbidden: User \"{user.Name}\" cannot {verb} resource \"{target.Resource}\" in API group \"{target.Group}\" {scope}");
         }
-        await resources.HandleAsync(context, target, definition);
+        if (definition.Review is { } review)
+            await ReviewAsync(context, target, definition, review, verb, user);
+        else
+            await resources.HandleAsync(context, target, definition);
+    }
+
+    /// <summary>A review is posted and answered with its status; it is not stored.</summary>
+    private static async Task ReviewAsync(HttpContext context, RequestTarget target, ResourceDefinition definition, IReview review, string verb, UserInfo user)
+    {
+        if (verb != "create" || target.Name is not null)
+            throw ApiException.MethodNotAllowed($"{definition.QualifiedResource} can only be created");
+        var request = await RequestBody.ReadObjectAsync(context.Request, context.RequestAborted);
+        request["status"] = review.Status(request, user, target.Namespace);
+        request["apiVersion"] = definition.ApiVersion;
+        request["kind"] = definition.Kind;
+        await JsonResponses.WriteAsync(context, request, 201);
     }
 
     /// <summary>The discovery document at /api, /apis, /api/v1 or /apis/G[/V], or null if the path is not one.</summary>

@@ -49,6 +49,12 @@ public sealed record ResourceDefinition(
     /// <summary>The OpenAPI v3 schema of a custom resource, from its definition; null for the built-in kinds.</summary>
     public System.Text.Json.Nodes.JsonObject? Schema { get; init; }
 
+    /// <summary>For a kind that is a question (access reviews): how it is answered; it is never stored.</summary>
+    public Reviews.IReview? Review { get; init; }
+
+    /// <summary>The verbs this kind allows (every verb, but only create for reviews).</summary>
+    public IReadOnlyList<string> AllowedVerbs { get; init; } = Verbs;
+
     /// <summary>The custom resource definition a kind comes from, or null for the built-in kinds.</summary>
     public string? DefinedBy { get; init; }
 

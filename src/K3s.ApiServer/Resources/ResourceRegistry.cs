@@ -1,4 +1,5 @@
 using K3s.ApiServer.Resources.Kinds;
+using K3s.ApiServer.Security;
 
 namespace K3s.ApiServer.Resources;
 
@@ -51,6 +52,7 @@ public sealed class ResourceRegistry
         }
     }
 
-    /// <summary>Every built-in kind.</summary>
-    public static ResourceRegistry BuiltIn() => new([.. CoreKinds.All(), .. AppsKinds.All(), .. BatchKinds.All(), .. ClusterKinds.All()]);
+    /// <summary>Every built-in kind; the reviews ask <paramref name="authorizer"/>.</summary>
+    public static ResourceRegistry BuiltIn(IAuthorizer? authorizer = null) =>
+        new([.. CoreKinds.All(), .. AppsKinds.All(), .. BatchKinds.All(), .. ClusterKinds.All(), .. ReviewKinds.All(authorizer ?? new AllowAuthenticated())]);
 }
