@@ -80,7 +80,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         });
         var app = builder.Build();
         var schemas = new KindSchemas(SchemaCatalog.Shared, definition => definition.Schema);
-        var router = new ApiRouter(registry, new ResourceHandler(store, new TableConverter(TimeProvider.System), new SubresourceHandler(store, schemas), customResources, schemas), new HealthChecks(etcd),
+        var router = new ApiRouter(registry, new ResourceHandler(store, new TableConverter(TimeProvider.System), new SubresourceHandler(store, schemas), customResources, schemas, app.Lifetime.ApplicationStopping), new HealthChecks(etcd),
             new Authenticator(options.Certificates.ClientCa, options.Tokens), authorizer,
             loggers.CreateLogger("K3s.ApiServer"));
         app.Run(router.HandleAsync);

@@ -16,7 +16,7 @@ namespace K3s.ApiServer.Handlers;
 /// deletecollection, mapped from the HTTP method and whether the path names an object.
 /// </summary>
 public sealed class ResourceHandler(ObjectStore store, TableConverter tables, SubresourceHandler subresources, CustomResourceRegistrar customResources,
-    KindSchemas schemas)
+    KindSchemas schemas, CancellationToken serverStopping)
 {
     private readonly FieldValidation fieldValidation = new(schemas);
 
@@ -63,7 +63,7 @@ public sealed class ResourceHandler(ObjectStore store, TableConverter tables, Su
                 break;
             case "watch":
                 Func<JsonObject, JsonObject> shape = asTable is null ? item => item : item => asTable([item], new JsonObject());
-                await WatchStream.ServeAsync(context, store, definition, @namespace, Filter(definition, request.Query), shape, request.Query);
+                await WatchStream.ServeAsync(context, store, definition, @namespace, Filter(definition, request.Query), shape, request.Query, serverStopping);
                 break;
             case "create":
                 await CreateAsync(context, definition, @namespace, dryRun);

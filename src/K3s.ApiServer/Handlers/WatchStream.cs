@@ -17,9 +17,10 @@ namespace K3s.ApiServer.Handlers;
 public static class WatchStream
 {
     public static async Task ServeAsync(HttpContext context, ObjectStore store, ResourceDefinition definition, string? @namespace,
-        Func<JsonObject, bool> matches, Func<JsonObject, JsonObject> shape, IQueryCollection query)
+        Func<JsonObject, bool> matches, Func<JsonObject, JsonObject> shape, IQueryCollection query, CancellationToken serverStopping)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        // A watch ends when its client goes, its time is up, or the server stops (clients then watch again elsewhere).
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, serverStopping);
         if (query.TryGetValue("timeoutSeconds", out var seconds) && int.TryParse(seconds, CultureInfo.InvariantCulture, out var limit) && limit > 0)
             timeout.CancelAfter(TimeSpan.FromSeconds(limit));
         var cancel = timeout.Token;

@@ -166,7 +166,7 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
         Validate(definition, name, item, wholeObject ? current : null, isUpdate: true);
 
         var key = Bytes(definition.Key(@namespace, name));
-        var finished = metadata["deletionTimestamp"] is not null && Finalizers(item).Count == 0;
+        var finished = metadata["deletionTimestamp"] is not null && Finalizers(item).Count == 0 && !definition.Rules.HasOwnFinalizers(item);
         var value = Encode(definition, item);
         if (dryRun)
             return item;
@@ -214,10 +214,11 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
         if (!deleting && options.PropagationFinalizer is { } propagation && !finalizers.Contains(propagation))
             finalizers.Add(propagation);
         var grace = deleting && options.GracePeriodSeconds is null ? 0 : GracePeriod(definition, current, options);
+        var held = finalizers.Count > 0 || definition.Rules.HasOwnFinalizers(current);
         // Already marked: a second delete changes nothing, unless it cuts a pod's grace period to 0.
-        if (deleting && (finalizers.Count > 0 || grace > 0))
+        if (deleting && (held || grace > 0))
             return new DeleteResult(current, Removed: false);
-        var pending = finalizers.Count > 0 || grace > 0;
+        var pending = held || grace > 0;
         if (dryRun)
             return new DeleteResult(current, Removed: !pending);
         if (pending)
@@ -227,6 +228,7 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
             metadata["deletionGracePeriodSeconds"] = grace;
             metadata["finalizers"] = finalizers.Count > 0 ? new JsonArray(finalizers.Select(f => (JsonNode)f).ToArray()) : null;
             RemoveNulls(metadata);
+            definition.Rules.PrepareForDeletion(current);
         }
         var write = pending
             ? new RequestOp { RequestPut = new PutRequest { Key = key, Value = Encode(definition, current) } }

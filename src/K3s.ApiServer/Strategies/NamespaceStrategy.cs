@@ -34,4 +34,13 @@ public sealed class NamespaceStrategy : ResourceStrategy
         labels[NameLabel] = (string?)metadata["name"];
         metadata["labels"] = labels;
     }
+
+    public override bool HasOwnFinalizers(JsonObject item) => Machinery.JsonPaths.Get(item, "spec.finalizers") is JsonArray { Count: > 0 };
+
+    public override void PrepareForDeletion(JsonObject item)
+    {
+        var status = item["status"] as JsonObject ?? [];
+        status["phase"] = "Terminating";
+        item["status"] = status;
+    }
 }

@@ -29,6 +29,15 @@ public class ResourceStrategy
     /// </summary>
     public virtual bool ResetsStatusOnCreate => true;
 
+    /// <summary>
+    /// Finalizers besides metadata.finalizers that hold a deleted object back (a namespace's
+    /// spec.finalizers, which its controller clears through /finalize once the namespace is empty).
+    /// </summary>
+    public virtual bool HasOwnFinalizers(JsonObject item) => false;
+
+    /// <summary>Marks an object whose deletion waits for finalizers (a namespace turns Terminating).</summary>
+    public virtual void PrepareForDeletion(JsonObject item) { }
+
     public static readonly ResourceStrategy Default = new();
 
     /// <summary>The message upstream gives when an immutable field changes.</summary>
