@@ -5,7 +5,7 @@
     Tasks:
       Prerequisites  installs the Debian packages the tests and the node need (apt-get, only what is missing)
       Build          builds the solution; lays out the module in out/K3sPs and the service in out/k3sps
-      Test           Build, then every suite (xunit, Pester); ends with "N passed, M failed"
+      Test           Build, then every suite (xunit, Pester, e2e); ends with "N passed, M failed"
       Start          the main job: Build, then shows Get-K3sProcess | Format-Table
       Clean          removes out/ and the projects' bin/ and obj/
 .EXAMPLE
@@ -133,6 +133,21 @@ function Invoke-PesterTests {
     [pscustomobject]@{ Suite = 'Pester'; Passed = [int]$result.Passed; Failed = $failed }
 }
 
+# The kubectl acceptance script prints TAP-like lines and ends with "N passed, M failed".
+function Invoke-E2eTests {
+    $script = Join-Path $Root 'tests/e2e/kubectl-acceptance.sh'
+    $lines = @(& bash $script (Join-Path $ServiceOut 'k3sps') 2>&1 | ForEach-Object { "$_" })
+    $runnerFailed = $LASTEXITCODE -ne 0
+    $lines | Out-Host
+    $summary = $lines | Select-Object -Last 1
+    if ($summary -notmatch '^(\d+) passed, (\d+) failed$') {
+        return [pscustomobject]@{ Suite = 'e2e'; Passed = 0; Failed = 1 }
+    }
+    $failed = [int]$Matches[2]
+    if ($runnerFailed -and $failed -eq 0) { $failed = 1 }
+    [pscustomobject]@{ Suite = 'e2e'; Passed = [int]$Matches[1]; Failed = $failed }
+}
+
 function Invoke-Tests {
     $suites = [Collections.Generic.List[object]]::new()
     try {
@@ -142,6 +157,7 @@ function Invoke-Tests {
         New-Item -ItemType Directory -Force $ResultsOut | Out-Null
         $suites.Add((Invoke-XunitTests))
         $suites.Add((Invoke-PesterTests))
+        $suites.Add((Invoke-E2eTests))
     }
     catch {
         Write-Host "error: $_" -ForegroundColor Red

@@ -8,17 +8,17 @@ public sealed class SettingsTests : IDisposable
     public void Dispose() => directory.Dispose();
 
     [Fact]
-    public void Server_WithNothingSet_ReportsNotImplementedWithDefaults()
+    public void Server_WithNothingSet_ResolvesTheDefaults()
     {
         var config = directory.Write("config.yaml", "");
 
         var run = CliRun.Of(["server", "--config", config]);
 
-        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(0, run.ExitCode);
         Assert.Equal("", run.Stdout);
         Assert.Equal(
             $"""
-            k3sps server: not implemented yet
+            k3sps server: settings
               config: {config}
               data-dir: /var/lib/rancher/k3s
               token:

@@ -10,14 +10,16 @@ namespace K3s.Service.Cli;
 /// </summary>
 internal static class CliApp
 {
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string> environment)
+    /// <param name="reportSettings">Subcommands print the settings that won instead of running.</param>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string> environment,
+        bool reportSettings = false)
     {
         // Not RootCommand, which takes its name from the host process: that is "dotnet" or a test host at times.
         var root = new Command("k3sps", "A k3s-style Kubernetes distribution")
         {
             new HelpOption(),
             new VersionOption { Action = new VersionAction() },
-            new ServerCommand(environment),
+            new ServerCommand(environment, reportSettings),
             new AgentCommand(environment),
             new DatastoreCommand(environment),
         };

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using K3s.Service.Roles;
 
 namespace K3s.Service.Cli;
 
@@ -55,7 +56,8 @@ internal sealed class ServerCommand : Command
         DefaultValueFactory = _ => "10.43.0.0/16",
     };
 
-    public ServerCommand(IReadOnlyDictionary<string, string> environment)
+    /// <param name="reportSettings">Print the settings that won instead of running (tests of option precedence use it).</param>
+    public ServerCommand(IReadOnlyDictionary<string, string> environment, bool reportSettings = false)
         : base("server", "Run management server")
     {
         Options.Add(config);
@@ -74,8 +76,14 @@ internal sealed class ServerCommand : Command
         Options.Add(disableAgent);
         Options.Add(clusterCidr);
         Options.Add(serviceCidr);
-        SetAction(parseResult =>
-            NotImplementedYet.Report(parseResult, Resolve(SettingBinder.Load(parseResult, config, environment))));
+        SetAction((parseResult, cancellationToken) =>
+        {
+            var options = Resolve(SettingBinder.Load(parseResult, config, environment));
+            if (!reportSettings)
+                return ServerRunner.RunAsync(options, parseResult.InvocationConfiguration.Error, cancellationToken);
+            SettingsReport.Write(parseResult.InvocationConfiguration.Error, "k3sps server: settings", options);
+            return Task.FromResult(ExitCodes.Success);
+        });
     }
 
     private ServerOptions Resolve(SettingBinder settings) => new(

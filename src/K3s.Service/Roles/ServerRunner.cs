@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Text;
+using K3s.ApiServer;
+using K3s.Controllers;
+using K3s.Core.Security;
+using K3s.Core.Tls;
+using K3s.Kine;
+using K3s.Kine.Server;
+using K3s.Kine.Sql;
+using K3s.Service.Cli;
+using k8s;
+using Microsoft.Extensions.Logging;
+
+namespace K3s.Service.Roles;
+
+/// <summary>
+/// <c>k3sps server</c>, first slice: the datastore (also served as etcd on server/kine.sock), the
+/// certificates and join token, the Kubernetes API, the admin kubeconfig and the controllers, until
+/// SIGINT or SIGTERM; then each is stopped in the reverse order, the datastore last.
+/// </summary>
+internal static class ServerRunner
+{
+    private const string DefaultKubeconfigMode = "0600";
+
+    public static async Task<int> RunAsync(ServerOptions options, TextWriter log, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.StartNew();
+        using var loggers = LoggerFactory.Create(logging => logging
+            .SetMinimumLevel(LogLevel.Information)
+            .AddSimpleConsole(console => console.SingleLine = true)
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("Grpc", LogLevel.Warning)
+            // A failed start (a port in use) is reported below in one line, not as the host's stack trace.
+            .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None)
+            .AddFilter("System.Net.Http", LogLevel.Warning));
+        try
+        {
+            var dataDir = Path.GetFullPath(options.DataDir);
+            var serverDir = Path.Combine(dataDir, "server");
+            RequireWritable(serverDir);
+            var listen = ServerEndpoints.Listen(options);
+            var kubeconfigMode = options.WriteKubeconfigMode.Length > 0 ? options.WriteKubeconfigMode : DefaultKubeconfigMode;
+            Kubeconfig.ParseMode(kubeconfigMode);
+
+            using var certificates = ClusterCertificates.Ensure(dataDir, ServerEndpoints.CertificateNames(options, listen));
+            var caPem = certificates.ServerCa.CertificatePem;
+            ServerTokenFiles.Ensure(serverDir, caPem, GivenToken(options));
+
+            var endpoint = DatastoreEndpoint.Parse(options.DatastoreEndpoint, dataDir);
+            await using var store = await KineStore.OpenAsync(endpoint, loggers: loggers, cancellationToken: cancellationToken);
+            await using var etcd = await DatastoreServer.StartAsync(store, ["unix://" + Path.Combine(serverDir, "kine.sock")], loggers, cancellationToken);
+            using var apiStore = new WatchClosingStore(store);
+            await using var api = await ApiServerHost.StartAsync(apiStore, new ApiServerOptions(listen, certificates), loggers, cancellationToken);
+            try
+            {
+                var url = ServerEndpoints.LocalUrl(listen, api.Address.Port);
+                var kubeconfig = Kubeconfig.Render(url, caPem, certificates.Admin);
+                WriteKubeconfig(options.WriteKubeconfig, kubeconfig, kubeconfigMode);
+                await ReadinessProbe.WaitAsync(url, certificates.ServerCa, cancellationToken);
+                log.WriteLine($"k3sps server: datastore {endpoint}, etcd API on {string.Join(", ", etcd.Addresses)}, Kubernetes API on {api.Address}");
+                log.WriteLine($"k3sps server is ready in {started.ElapsedMilliseconds} ms");
+
+                // The controllers use the admin's credentials over loopback, as any other client would.
+                using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(new MemoryStream(Encoding.UTF8.GetBytes(kubeconfig))));
+                await using var controllers = ControllerManager.Start(client, loggers);
+                await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                log.WriteLine("k3sps server: stopping");
+            }
+            finally
+            {
+                // Open watches would hold the API server's stop until their clients hang up.
+                apiStore.CloseWatches();
+            }
+            return ExitCodes.Success;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            log.WriteLine("k3sps server: stopped before it was ready");
+            return ExitCodes.Success;
+        }
+        catch (Exception e) when (e is DatastoreException or FormatException or IOException or UnauthorizedAccessException)
+        {
+            log.WriteLine($"k3sps server: {e.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+
+    /// <summary>Fails early, naming the data dir, rather than at the first file some part writes.</summary>
+    private static void RequireWritable(string serverDir)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(serverDir, "db"));
+            var probe = Path.Combine(serverDir, $".write-test-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"data dir {Path.GetDirectoryName(serverDir)} is not writable: {e.Message}", e);
+        }
+    }
+
+    private static void WriteKubeconfig(string path, string kubeconfig, string mode)
+    {
+        try
+        {
+            Kubeconfig.Write(path, kubeconfig, mode);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot write the kubeconfig to {path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>--token, else the contents of --token-file, else none (the stored or a new one is used).</summary>
+    private static string GivenToken(ServerOptions options)
+    {
+        if (options.Token.Length > 0)
+            return options.Token;
+        if (options.TokenFile.Length == 0)
+            return "";
+        var text = File.ReadAllText(options.TokenFile).Trim();
+        return text.Length > 0 ? text : throw new FormatException($"--token-file {options.TokenFile} is empty");
+    }
+}

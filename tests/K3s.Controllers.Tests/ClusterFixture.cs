@@ -1,0 +1,52 @@
+using System.Net;
+using K3s.ApiServer;
+using K3s.Controllers;
+using K3s.Core.Tls;
+using K3s.Kine;
+using K3s.Kine.Sql;
+using k8s;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace K3s.Controllers.Tests;
+
+/// <summary>
+/// An API server on K3s.Kine (SQLite in a temporary data dir) on 127.0.0.1 at a free port, and the
+/// controllers running against it as the server runs them: clients with the admin's kubeconfig.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    private readonly TemporaryDirectory dataDir = new();
+    private KineStore? store;
+    private ApiServerHost? host;
+    private ClusterCertificates? certificates;
+    private Kubernetes? controllerClient;
+    private ControllerManager? controllers;
+
+    public string KubeconfigPath => Path.Combine(dataDir.Path, "kubeconfig.yaml");
+
+    public async Task InitializeAsync()
+    {
+        store = await KineStore.OpenAsync(DatastoreEndpoint.Parse(null, dataDir.Path));
+        certificates = ClusterCertificates.Ensure(dataDir.Path, ["127.0.0.1", "localhost"]);
+        host = await ApiServerHost.StartAsync(store, new ApiServerOptions(new IPEndPoint(IPAddress.Loopback, 0), certificates));
+        Kubeconfig.Write(KubeconfigPath, Kubeconfig.Render(host.Address.ToString().TrimEnd('/'), certificates.ServerCa.CertificatePem, certificates.Admin), "0600");
+        controllerClient = Client();
+        controllers = ControllerManager.Start(controllerClient, NullLoggerFactory.Instance, resyncPeriod: TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>A KubernetesClient built from the written kubeconfig, as users build one.</summary>
+    public Kubernetes Client() => new(KubernetesClientConfiguration.BuildConfigFromConfigFile(KubeconfigPath));
+
+    public async Task DisposeAsync()
+    {
+        if (controllers is not null)
+            await controllers.DisposeAsync();
+        controllerClient?.Dispose();
+        if (host is not null)
+            await host.DisposeAsync();
+        if (store is not null)
+            await store.DisposeAsync();
+        certificates?.Dispose();
+        dataDir.Dispose();
+    }
+}

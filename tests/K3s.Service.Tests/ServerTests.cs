@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using k8s;
+using k8s.Models;
+
+namespace K3s.Service.Tests;
+
+/// <summary><c>k3sps server</c> as a process: what it serves, the files it leaves, how it stops and starts again.</summary>
+public sealed partial class ServerTests : IDisposable
+{
+    private readonly TemporaryDirectory directory = new();
+
+    private string DataDir => Path.Combine(directory.Path, "data");
+
+    private string KubeconfigPath => Path.Combine(directory.Path, "kubeconfig.yaml");
+
+    private string ServerFile(string name) => Path.Combine(DataDir, "server", name);
+
+    public void Dispose() => directory.Dispose();
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Serves_readyz_to_its_kubeconfig_and_writes_token_and_kubeconfig_for_their_owner_only()
+    {
+        using var server = await ServerProcess.StartReadyAsync(DataDir, KubeconfigPath);
+        try
+        {
+            using var client = Client();
+            Assert.Equal("ok", await client.HttpClient.GetStringAsync(new Uri(client.BaseUri, "readyz")));
+            Assert.Contains("default", (await client.CoreV1.ListNamespaceAsync()).Items.Select(ns => ns.Metadata.Name));
+
+            var token = (await File.ReadAllTextAsync(ServerFile("token"))).Trim();
+            var match = TokenFormat().Match(token);
+            Assert.True(match.Success, $"token '{token}' is not K10<64 hex>::server:<32 hex>");
+            var caHash = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(DataDir, "server", "tls", "server-ca.crt"))));
+            Assert.Equal(caHash, match.Groups["hash"].Value);
+            Assert.Equal(token, (await File.ReadAllTextAsync(ServerFile("node-token"))).Trim());
+
+            var ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            Assert.Equal(ownerOnly, File.GetUnixFileMode(KubeconfigPath));
+            Assert.Equal(ownerOnly, File.GetUnixFileMode(ServerFile("token")));
+            Assert.Equal(ownerOnly, File.GetUnixFileMode(ServerFile("node-token")));
+            Assert.Equal(ownerOnly, File.GetUnixFileMode(ServerFile("kine.sock")));
+            Assert.Matches(@"k3sps server is ready in \d+ ms", server.Stderr);
+        }
+        finally
+        {
+            Assert.Equal(0, await server.StopAsync());
+        }
+    }
+
+    [Fact]
+    public async Task A_restart_keeps_token_CA_and_objects()
+    {
+        string token, ca;
+        using (var first = await ServerProcess.StartReadyAsync(DataDir, KubeconfigPath))
+        {
+            try
+            {
+                using var client = Client();
+                await client.CoreV1.CreateNamespacedConfigMapAsync(
+                    new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "survivor" }, Data = new Dictionary<string, string> { ["k"] = "v" } }, "default");
+                token = await File.ReadAllTextAsync(ServerFile("token"));
+                ca = await File.ReadAllTextAsync(Path.Combine(DataDir, "server", "tls", "server-ca.crt"));
+            }
+            finally
+            {
+                Assert.Equal(0, await first.StopAsync());
+            }
+            Assert.Contains("k3sps server: stopping", first.Stderr);
+        }
+
+        using var second = await ServerProcess.StartReadyAsync(DataDir, KubeconfigPath);
+        try
+        {
+            Assert.Equal(token, await File.ReadAllTextAsync(ServerFile("token")));
+            Assert.Equal(ca, await File.ReadAllTextAsync(Path.Combine(DataDir, "server", "tls", "server-ca.crt")));
+            using var client = Client();
+            var survivor = await client.CoreV1.ReadNamespacedConfigMapAsync("survivor", "default");
+            Assert.Equal("v", survivor.Data["k"]);
+        }
+        finally
+        {
+            Assert.Equal(0, await second.StopAsync());
+        }
+    }
+
+    [Fact]
+    public async Task A_token_file_sets_the_password()
+    {
+        var tokenFile = directory.Write("token.txt", "s3cret-password\n");
+        using var server = await ServerProcess.StartReadyAsync(DataDir, KubeconfigPath, "--token-file", tokenFile);
+        try
+        {
+            Assert.EndsWith("::server:s3cret-password", (await File.ReadAllTextAsync(ServerFile("token"))).Trim());
+        }
+        finally
+        {
+            Assert.Equal(0, await server.StopAsync());
+        }
+    }
+
+    [Fact]
+    public async Task A_port_in_use_is_a_clear_error()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        using var server = ServerProcess.Start(ServerProcess.Arguments(DataDir, KubeconfigPath, port));
+
+        Assert.Equal(1, await server.WaitForExitAsync());
+        Assert.Contains($"k3sps server: Failed to bind to address https://127.0.0.1:{port}: address already in use", server.Stderr);
+    }
+
+    [Fact]
+    public async Task An_unusable_data_dir_is_a_clear_error()
+    {
+        var notADirectory = directory.Write("plain-file", "");
+
+        using var server = ServerProcess.Start(ServerProcess.Arguments(Path.Combine(notADirectory, "data"), KubeconfigPath, ServerProcess.FreePort()));
+
+        Assert.Equal(1, await server.WaitForExitAsync());
+        Assert.StartsWith($"k3sps server: data dir {Path.Combine(notADirectory, "data")} is not writable", server.Stderr);
+    }
+
+    private Kubernetes Client() => new(KubernetesClientConfiguration.BuildConfigFromConfigFile(KubeconfigPath));
+
+    [GeneratedRegex("^K10(?<hash>[0-9a-f]{64})::server:[0-9a-f]{32}$")]
+    private static partial Regex TokenFormat();
+}
