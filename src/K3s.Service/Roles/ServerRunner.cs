@@ -49,28 +49,19 @@ internal static class ServerRunner
             var endpoint = DatastoreEndpoint.Parse(options.DatastoreEndpoint, dataDir);
             await using var store = await KineStore.OpenAsync(endpoint, loggers: loggers, cancellationToken: cancellationToken);
             await using var etcd = await DatastoreServer.StartAsync(store, ["unix://" + Path.Combine(serverDir, "kine.sock")], loggers, cancellationToken);
-            using var apiStore = new WatchClosingStore(store);
-            await using var api = await ApiServerHost.StartAsync(apiStore, new ApiServerOptions(listen, certificates), loggers, cancellationToken);
-            try
-            {
-                var url = ServerEndpoints.LocalUrl(listen, api.Address.Port);
-                var kubeconfig = Kubeconfig.Render(url, caPem, certificates.Admin);
-                WriteKubeconfig(options.WriteKubeconfig, kubeconfig, kubeconfigMode);
-                await ReadinessProbe.WaitAsync(url, certificates.ServerCa, cancellationToken);
-                log.WriteLine($"k3sps server: datastore {endpoint}, etcd API on {string.Join(", ", etcd.Addresses)}, Kubernetes API on {api.Address}");
-                log.WriteLine($"k3sps server is ready in {started.ElapsedMilliseconds} ms");
+            await using var api = await ApiServerHost.StartAsync(store, new ApiServerOptions(listen, certificates), loggers, cancellationToken);
+            var url = ServerEndpoints.LocalUrl(listen, api.Address.Port);
+            var kubeconfig = Kubeconfig.Render(url, caPem, certificates.Admin);
+            WriteKubeconfig(options.WriteKubeconfig, kubeconfig, kubeconfigMode);
+            await ReadinessProbe.WaitAsync(url, certificates.ServerCa, cancellationToken);
+            log.WriteLine($"k3sps server: datastore {endpoint}, etcd API on {string.Join(", ", etcd.Addresses)}, Kubernetes API on {api.Address}");
+            log.WriteLine($"k3sps server is ready in {started.ElapsedMilliseconds} ms");
 
-                // The controllers use the admin's credentials over loopback, as any other client would.
-                using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(new MemoryStream(Encoding.UTF8.GetBytes(kubeconfig))));
-                await using var controllers = ControllerManager.Start(client, loggers);
-                await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
-                log.WriteLine("k3sps server: stopping");
-            }
-            finally
-            {
-                // Open watches would hold the API server's stop until their clients hang up.
-                apiStore.CloseWatches();
-            }
+            // The controllers use the admin's credentials over loopback, as any other client would.
+            using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(new MemoryStream(Encoding.UTF8.GetBytes(kubeconfig))));
+            await using var controllers = ControllerManager.Start(client, loggers);
+            await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            log.WriteLine("k3sps server: stopping");
             return ExitCodes.Success;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
