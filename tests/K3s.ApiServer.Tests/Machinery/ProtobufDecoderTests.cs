@@ -49,8 +49,8 @@ public sealed class ProtobufDecoderTests
     [Fact]
     public void A_kind_without_a_known_protobuf_form_is_415()
     {
-        var error = Assert.Throws<ApiException>(() => ProtobufDecoder.Decode(Envelope("apps/v1", "Deployment", new ConfigMap())));
+        var error = Assert.Throws<ApiException>(() => ProtobufDecoder.Decode(Envelope("networking.k8s.io/v1", "Ingress", new ConfigMap())));
         Assert.Equal(415, error.Code);
-        Assert.Contains("Kind=Deployment", error.Message);
+        Assert.Contains("Kind=Ingress", error.Message);
     }
 }
