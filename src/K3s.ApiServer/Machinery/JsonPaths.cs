@@ -14,8 +14,13 @@ public static class JsonPaths
 
     public static string? GetString(JsonNode? node, string path) => Get(node, path) is JsonValue value ? value.ToString() : null;
 
-    public static long GetLong(JsonNode? node, string path, long fallback = 0) =>
-        Get(node, path) is JsonValue value && value.TryGetValue<long>(out var number) ? number : fallback;
+    /// <summary>A whole number at a path, whether parsed from JSON text or set in code as an int or a long.</summary>
+    public static long GetLong(JsonNode? node, string path, long fallback = 0) => Get(node, path) switch
+    {
+        JsonValue value when value.TryGetValue<long>(out var number) => number,
+        JsonValue value when value.TryGetValue<int>(out var small) => small,
+        _ => fallback,
+    };
 
     public static IEnumerable<JsonObject> Objects(JsonNode? node, string path) => (Get(node, path) as JsonArray)?.OfType<JsonObject>() ?? [];
 
