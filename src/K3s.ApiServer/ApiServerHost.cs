@@ -26,6 +26,9 @@ public sealed record ApiServerOptions(IPEndPoint Listen, ClusterCertificates Cer
 {
     /// <summary>Bearer tokens and the users they stand for.</summary>
     public IReadOnlyDictionary<string, UserInfo> Tokens { get; init; } = new Dictionary<string, UserInfo>();
+
+    /// <summary>How often a quiet watch that allows bookmarks is told how far it has seen (upstream: about a minute).</summary>
+    public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>
@@ -80,7 +83,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         });
         var app = builder.Build();
         var schemas = new KindSchemas(SchemaCatalog.Shared, definition => definition.Schema);
-        var router = new ApiRouter(registry, new ResourceHandler(store, new TableConverter(TimeProvider.System), new SubresourceHandler(store, schemas), customResources, schemas, app.Lifetime.ApplicationStopping), new HealthChecks(etcd),
+        var router = new ApiRouter(registry, new ResourceHandler(store, new TableConverter(TimeProvider.System), new SubresourceHandler(store, schemas), customResources, schemas, options.BookmarkInterval, app.Lifetime.ApplicationStopping), new HealthChecks(etcd),
             new Authenticator(options.Certificates.ClientCa, options.Tokens), authorizer,
             loggers.CreateLogger("K3s.ApiServer"));
         app.Run(router.HandleAsync);

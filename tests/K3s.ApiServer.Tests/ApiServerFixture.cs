@@ -30,7 +30,7 @@ public sealed class ApiServerFixture : IAsyncLifetime
     {
         store = await KineStore.OpenAsync(DatastoreEndpoint.Parse(null, dataDir.Path));
         certificates = ClusterCertificates.Ensure(dataDir.Path, ["127.0.0.1", "localhost"]);
-        host = await ApiServerHost.StartAsync(store, new ApiServerOptions(new IPEndPoint(IPAddress.Loopback, 0), certificates));
+        host = await ApiServerHost.StartAsync(store, new ApiServerOptions(new IPEndPoint(IPAddress.Loopback, 0), certificates) { BookmarkInterval = TimeSpan.FromSeconds(1) });
         Kubeconfig.Write(KubeconfigPath, Kubeconfig.Render(host.Address.ToString().TrimEnd('/'), certificates.ServerCa.CertificatePem, certificates.Admin), "0600");
     }
 

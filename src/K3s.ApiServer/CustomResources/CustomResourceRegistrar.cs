@@ -61,7 +61,7 @@ public sealed class CustomResourceRegistrar(ObjectStore store, ResourceRegistry 
         {
             try
             {
-                await foreach (var change in store.WatchAsync(definitions, null, revision, cancellationToken))
+                await foreach (var change in store.WatchAsync(definitions, null, revision, bookmarkEvery: null, cancellationToken))
                 {
                     var name = JsonPaths.GetString(change.Object, "metadata.name")!;
                     if (change.Type == "DELETED")

@@ -16,7 +16,7 @@ namespace K3s.ApiServer.Handlers;
 /// deletecollection, mapped from the HTTP method and whether the path names an object.
 /// </summary>
 public sealed class ResourceHandler(ObjectStore store, TableConverter tables, SubresourceHandler subresources, CustomResourceRegistrar customResources,
-    KindSchemas schemas, CancellationToken serverStopping)
+    KindSchemas schemas, TimeSpan bookmarkInterval, CancellationToken serverStopping)
 {
     private readonly FieldValidation fieldValidation = new(schemas);
 
@@ -63,7 +63,7 @@ public sealed class ResourceHandler(ObjectStore store, TableConverter tables, Su
                 break;
             case "watch":
                 Func<JsonObject, JsonObject> shape = asTable is null ? item => item : item => asTable([item], new JsonObject());
-                await WatchStream.ServeAsync(context, store, definition, @namespace, Filter(definition, request.Query), shape, request.Query, serverStopping);
+                await WatchStream.ServeAsync(context, store, definition, @namespace, Filter(definition, request.Query), shape, request.Query, bookmarkInterval, serverStopping);
                 break;
             case "create":
                 await CreateAsync(context, definition, @namespace, dryRun);
@@ -91,7 +91,12 @@ public sealed class ResourceHandler(ObjectStore store, TableConverter tables, Su
     {
         var limit = query.TryGetValue("limit", out var text) && long.TryParse(text, CultureInfo.InvariantCulture, out var parsed) && parsed > 0 ? parsed : 0;
         var @continue = query.TryGetValue("continue", out var token) && !string.IsNullOrEmpty(token) ? token.ToString() : null;
-        var page = await store.ListAsync(definition, @namespace, Filter(definition, query), limit, @continue, cancel);
+        var version = ListVersion.Parse(query, @continue is not null);
+        var page = await store.ListAsync(definition, @namespace, Filter(definition, query), limit, @continue, cancel, version.Exact ? version.Revision : 0);
+        // Not older than a version the store has not reached yet: upstream waits a little, then gives up so.
+        if (page.Revision < version.Revision)
+            throw new ApiException(504, "Timeout", $"Too large resource version: {version.Revision}, current: {page.Revision}",
+                new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["reason"] = "ResourceVersionTooLarge", ["message"] = "Too large resource version" }), ["retryAfterSeconds"] = 1 });
         var metadata = new JsonObject { ["resourceVersion"] = page.Revision.ToString(CultureInfo.InvariantCulture) };
         if (page.Continue is not null)
             metadata["continue"] = page.Continue;

@@ -16,8 +16,12 @@ namespace K3s.ApiServer.Handlers;
 /// </summary>
 public static class WatchStream
 {
+    /// <summary>The annotation of the bookmark that ends the initial events of a sendInitialEvents watch.</summary>
+    public const string InitialEventsEnd = "k8s.io/initial-events-end";
+
     public static async Task ServeAsync(HttpContext context, ObjectStore store, ResourceDefinition definition, string? @namespace,
-        Func<JsonObject, bool> matches, Func<JsonObject, JsonObject> shape, IQueryCollection query, CancellationToken serverStopping)
+        Func<JsonObject, bool> matches, Func<JsonObject, JsonObject> shape, IQueryCollection query, TimeSpan bookmarkInterval,
+        CancellationToken serverStopping)
     {
         // A watch ends when its client goes, its time is up, or the server stops (clients then watch again elsewhere).
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, serverStopping);
@@ -30,29 +34,42 @@ public static class WatchStream
             after = -1;
         else if (!long.TryParse(version, CultureInfo.InvariantCulture, out after) || after < 0)
             throw ApiException.BadRequest($"invalid resourceVersion \"{version}\"");
+        var bookmarks = Flag(query, "allowWatchBookmarks");
+        var initialEvents = query.ContainsKey("sendInitialEvents") ? Flag(query, "sendInitialEvents") : (bool?)null;
+        if (initialEvents == true && (query["resourceVersionMatch"] != "NotOlderThan" || !bookmarks))
+            throw ApiException.Invalid("ListOptions", "", [("sendInitialEvents", "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan and allowWatchBookmarks to true")]);
 
         var response = context.Response;
         response.StatusCode = 200;
         response.ContentType = "application/json";
+        // Without a version (or with sendInitialEvents), the watch starts with the current objects as ADDED.
         IReadOnlyList<JsonObject> initial = [];
-        if (after < 0)
+        var listFirst = initialEvents ?? after < 0;
+        if (listFirst || after < 0)
         {
             var page = await store.ListAsync(definition, @namespace, matches, 0, null, cancel);
-            (initial, after) = (page.Items, page.Revision);
+            after = Math.Max(after, page.Revision);
+            if (listFirst)
+                initial = page.Items;
         }
         await response.StartAsync(cancel);
         try
         {
             foreach (var item in initial)
                 await WriteEventAsync(response, "ADDED", shape(item), cancel);
-            await response.Body.FlushAsync(cancel);
-            await foreach (var change in store.WatchAsync(definition, @namespace, after, cancel))
+            if (initialEvents == true)
             {
-                if (matches(change.Object))
-                {
-                    await WriteEventAsync(response, change.Type, shape(change.Object), cancel);
-                    await response.Body.FlushAsync(cancel);
-                }
+                var end = ObjectStore.Bookmark(definition, after);
+                ObjectStore.Metadata(end)["annotations"] = new JsonObject { [InitialEventsEnd] = "true" };
+                await WriteEventAsync(response, "BOOKMARK", end, cancel);
+            }
+            await response.Body.FlushAsync(cancel);
+            await foreach (var change in store.WatchAsync(definition, @namespace, after, bookmarks ? bookmarkInterval : null, cancel))
+            {
+                if (Seen(change, matches) is not { } type)
+                    continue;
+                await WriteEventAsync(response, type, type == "BOOKMARK" ? change.Object : shape(change.Object), cancel);
+                await response.Body.FlushAsync(cancel);
             }
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -64,6 +81,30 @@ public static class WatchStream
             await WriteEventAsync(response, "ERROR", e.ToStatus(), context.RequestAborted);
         }
     }
+
+    /// <summary>
+    /// What a filtered watch sees of a change: an object that comes into its selection is ADDED, one
+    /// that leaves it is DELETED, and changes outside it are not seen at all (null).
+    /// </summary>
+    private static string? Seen(ObjectStore.WatchEvent change, Func<JsonObject, bool> matches)
+    {
+        var wasIn = change.Previous is not null && matches(change.Previous);
+        return change.Type switch
+        {
+            "BOOKMARK" => "BOOKMARK",
+            "DELETED" => wasIn ? "DELETED" : null,
+            _ => (wasIn, matches(change.Object)) switch
+            {
+                (true, true) => "MODIFIED",
+                (false, true) => "ADDED",
+                (true, false) => "DELETED",
+                _ => null,
+            },
+        };
+    }
+
+    private static bool Flag(IQueryCollection query, string name) =>
+        query.TryGetValue(name, out var value) && value.ToString() is "true" or "1";
 
     private static Task WriteEventAsync(HttpResponse response, string type, JsonObject item, CancellationToken cancel)
     {

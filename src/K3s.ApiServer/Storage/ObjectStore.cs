@@ -31,10 +31,10 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
     /// continue token at the revision the first page was read at.
     /// </summary>
     public async Task<Page> ListAsync(ResourceDefinition definition, string? @namespace, Func<JsonObject, bool> matches,
-        long limit, string? @continue, CancellationToken cancellationToken)
+        long limit, string? @continue, CancellationToken cancellationToken, long atRevision = 0)
     {
         var prefix = definition.ListPrefix(@namespace);
-        var (start, revision) = @continue is null ? (prefix, 0L) : ContinueToken.Parse(@continue, prefix);
+        var (start, revision) = @continue is null ? (prefix, atRevision) : ContinueToken.Parse(@continue, prefix);
         var items = new List<JsonObject>();
         while (true)
         {
@@ -46,7 +46,9 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
             }
             catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.OutOfRange)
             {
-                throw ApiException.Gone("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
+                throw ApiException.Gone(@continue is null
+                    ? $"The resourceVersion for the provided list is too old: {revision}"
+                    : "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
             }
             revision = revision > 0 ? revision : response.Header.Revision;
             items.AddRange(response.Kvs.Select(kv => Decode(definition, kv)).Where(matches));
@@ -256,12 +258,19 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
         return Math.Max(0, options.GracePeriodSeconds ?? JsonPaths.GetLong(item, "spec.terminationGracePeriodSeconds", 30));
     }
 
-    /// <summary>A watch event as the API streams it: ADDED, MODIFIED or DELETED, with the object.</summary>
-    public sealed record WatchEvent(string Type, JsonObject Object);
+    /// <summary>
+    /// A watch event as the API streams it: ADDED, MODIFIED, DELETED or BOOKMARK, with the object and,
+    /// for a change, the object before it (null for a creation), so filtered watches can tell an object
+    /// that came into or left their selection.
+    /// </summary>
+    public sealed record WatchEvent(string Type, JsonObject Object, JsonObject? Previous = null);
 
-    /// <summary>Changes after a resourceVersion (0: from now), until cancelled.</summary>
+    /// <summary>
+    /// Changes after a resourceVersion (0: from now), until cancelled. With <paramref name="bookmarkEvery"/>,
+    /// a quiet watch also yields a BOOKMARK with the revision it has seen everything up to.
+    /// </summary>
     public async IAsyncEnumerable<WatchEvent> WatchAsync(ResourceDefinition definition, string? @namespace, long afterRevision,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        TimeSpan? bookmarkEvery, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var prefix = definition.ListPrefix(@namespace);
         var output = Channel.CreateUnbounded<WatchResponse>(new UnboundedChannelOptions { SingleReader = true });
@@ -272,25 +281,71 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
             StartRevision = afterRevision > 0 ? afterRevision + 1 : 0,
             PrevKv = true,
         }, output.Writer, cancellationToken);
-        await foreach (var response in output.Reader.ReadAllAsync(cancellationToken))
+        // Sent up to (events or bookmarks), and the last bookmark: a quiet watch is told its version once.
+        var sent = afterRevision;
+        var bookmarked = -1L;
+        Task<bool>? arrived = null;
+        while (true)
         {
+            if (!output.Reader.TryRead(out var response))
+            {
+                if (bookmarkEvery is null)
+                {
+                    if (!await output.Reader.WaitToReadAsync(cancellationToken))
+                        yield break;
+                    continue;
+                }
+                // Read before the output is found empty: every event up to it has then been taken and sent.
+                var synced = watch.SyncedRevision;
+                arrived ??= output.Reader.WaitToReadAsync(cancellationToken).AsTask();
+                using (var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                {
+                    await Task.WhenAny(arrived, Task.Delay(bookmarkEvery.Value, quiet.Token));
+                    await quiet.CancelAsync();
+                }
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!arrived.IsCompleted)
+                {
+                    if (synced >= sent && synced != bookmarked)
+                    {
+                        sent = bookmarked = synced;
+                        yield return new WatchEvent("BOOKMARK", Bookmark(definition, synced));
+                    }
+                    continue;
+                }
+                var open = await arrived;
+                arrived = null;
+                if (!open)
+                    yield break;
+                continue;
+            }
             if (response.Canceled && response.CompactRevision > 0)
                 throw ApiException.Gone($"too old resource version: {afterRevision} ({response.CompactRevision})");
             foreach (var @event in response.Events)
             {
+                var previous = @event.PrevKv is { } prevKv && prevKv.Key.Length > 0 ? Decode(definition, prevKv) : null;
+                sent = @event.Kv.ModRevision;
                 if (@event.Type == Event.Types.EventType.Delete)
                 {
-                    var deleted = Decode(definition, @event.PrevKv);
+                    var deleted = previous!.DeepClone().AsObject();
                     Metadata(deleted)["resourceVersion"] = Version(@event.Kv.ModRevision);
-                    yield return new WatchEvent("DELETED", deleted);
+                    yield return new WatchEvent("DELETED", deleted, previous);
                 }
                 else
                 {
-                    yield return new WatchEvent(@event.Kv.CreateRevision == @event.Kv.ModRevision ? "ADDED" : "MODIFIED", Decode(definition, @event.Kv));
+                    yield return new WatchEvent(@event.Kv.CreateRevision == @event.Kv.ModRevision ? "ADDED" : "MODIFIED", Decode(definition, @event.Kv), previous);
                 }
             }
         }
     }
+
+    /// <summary>A BOOKMARK's object: only the kind and the resourceVersion the watch has reached.</summary>
+    public static JsonObject Bookmark(ResourceDefinition definition, long revision) => new()
+    {
+        ["kind"] = definition.Kind,
+        ["apiVersion"] = definition.ApiVersion,
+        ["metadata"] = new JsonObject { ["resourceVersion"] = Version(revision) },
+    };
 
     private static void Validate(ResourceDefinition definition, string name, JsonObject item, JsonObject? current = null, bool isUpdate = false)
     {
