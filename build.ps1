@@ -170,16 +170,37 @@ function Invoke-Tests {
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
 }
 
+# The main job: a `k3sps server` on the embedded SQLite datastore, in a data dir of its own under out/start,
+# left running in the background (its PID is in out/start/k3sps.pid; `kill <PID>` stops it).
 function Invoke-Start {
     Install-Prerequisites
     Invoke-Build
-    Import-Module (Join-Path $ModuleOut 'K3sPs.psd1') -Force
-    Write-Host 'K3sPs and k3s processes on this host:'
-    $processes = @(Get-K3sProcess)
-    if ($processes.Count -eq 0) {
-        Write-Host '(none running: k3sps server cannot start a node yet)'
+    $startDir = Join-Path $Out 'start'
+    $pidFile = Join-Path $startDir 'k3sps.pid'
+    $log = Join-Path $startDir 'server.log'
+    $kubeconfig = Join-Path $startDir 'k3s.yaml'
+    New-Item -ItemType Directory -Force $startDir | Out-Null
+    $running = (Test-Path $pidFile) -and (Get-Process -Id ([int](Get-Content $pidFile)) -ErrorAction Ignore)
+    if (-not $running) {
+        # The server logs to stderr, as k3s does.
+        $server = Start-Process -FilePath (Join-Path $ServiceOut 'k3sps') -PassThru -RedirectStandardError $log -RedirectStandardOutput "$log.out" `
+            -ArgumentList @('server', '--disable-agent', '--bind-address', '127.0.0.1', '--data-dir', (Join-Path $startDir 'data'),
+            '--write-kubeconfig', $kubeconfig)
+        Set-Content $pidFile $server.Id
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while (-not (Select-String -Path $log -Pattern 'k3sps server is ready in' -Quiet -ErrorAction Ignore)) {
+            if ($server.HasExited -or [DateTime]::UtcNow -gt $deadline) {
+                Get-Content $log, "$log.out" -ErrorAction Ignore | Out-Host
+                throw "k3sps server did not become ready (see $([IO.Path]::GetRelativePath($Root, $log)))"
+            }
+            Start-Sleep -Milliseconds 200
+        }
     }
-    $processes | Format-Table | Out-Host
+    Get-Content $log | Select-String 'k3sps server' | Out-Host
+    Import-Module (Join-Path $ModuleOut 'K3sPs.psd1') -Force
+    Get-K3sProcess | Format-Table | Out-Host
+    Invoke-Native kubectl @('--kubeconfig', $kubeconfig, 'get', 'namespaces')
+    Write-Host "k3sps server runs as PID $(Get-Content $pidFile); kubeconfig: $([IO.Path]::GetRelativePath($Root, $kubeconfig)); stop it with: kill $(Get-Content $pidFile)"
 }
 
 function Invoke-Clean {
