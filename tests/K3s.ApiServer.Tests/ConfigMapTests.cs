@@ -8,7 +8,12 @@ using k8s.Models;
 namespace K3s.ApiServer.Tests;
 
 /// <summary>The verbs on one kind, through KubernetesClient as applications use them.</summary>
-public sealed class ConfigMapTests(ApiServerFixture server) : IClassFixture<ApiServerFixture>, IAsyncLifetime
+/// <remarks>On K3s.Kine here, on etcd in <see cref="ConfigMapTestsOnEtcd"/>.</remarks>
+public sealed class ConfigMapTests(ApiServerFixture server) : ConfigMapTests<ApiServerFixture>(server);
+
+/// <summary>The tests of <see cref="ConfigMapTests"/> on any datastore the fixture runs the API server on.</summary>
+public abstract class ConfigMapTests<TServer>(TServer server) : IClassFixture<TServer>, IAsyncLifetime
+    where TServer : ApiServerFixture
 {
     private readonly Kubernetes client = server.Client();
     private readonly string ns = Namespaces.Fresh();

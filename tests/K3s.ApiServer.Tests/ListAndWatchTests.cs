@@ -6,7 +6,12 @@ using k8s.Models;
 namespace K3s.ApiServer.Tests;
 
 /// <summary>Lists (paged, filtered) and watches, as informers and kubectl use them.</summary>
-public sealed class ListAndWatchTests(ApiServerFixture server) : IClassFixture<ApiServerFixture>, IAsyncLifetime
+/// <remarks>On K3s.Kine here, on etcd in <see cref="ListAndWatchTestsOnEtcd"/>.</remarks>
+public sealed class ListAndWatchTests(ApiServerFixture server) : ListAndWatchTests<ApiServerFixture>(server);
+
+/// <summary>The tests of <see cref="ListAndWatchTests"/> on any datastore the fixture runs the API server on.</summary>
+public abstract class ListAndWatchTests<TServer>(TServer server) : IClassFixture<TServer>, IAsyncLifetime
+    where TServer : ApiServerFixture
 {
     private readonly Kubernetes client = server.Client();
     private readonly string ns = Namespaces.Fresh();

@@ -6,7 +6,12 @@ using k8s.Models;
 namespace K3s.ApiServer.Tests;
 
 /// <summary>Deployments, pods and services through KubernetesClient: defaults, generation, and the status, scale and binding subresources.</summary>
-public sealed class WorkloadTests(ApiServerFixture server) : IClassFixture<ApiServerFixture>, IAsyncLifetime
+/// <remarks>On K3s.Kine here, on etcd in <see cref="WorkloadTestsOnEtcd"/>.</remarks>
+public sealed class WorkloadTests(ApiServerFixture server) : WorkloadTests<ApiServerFixture>(server);
+
+/// <summary>The tests of <see cref="WorkloadTests"/> on any datastore the fixture runs the API server on.</summary>
+public abstract class WorkloadTests<TServer>(TServer server) : IClassFixture<TServer>, IAsyncLifetime
+    where TServer : ApiServerFixture
 {
     private readonly Kubernetes client = server.Client();
     private readonly string ns = Namespaces.Fresh();

@@ -2,10 +2,9 @@ using System.Diagnostics;
 using System.Text;
 using K3s.ApiServer;
 using K3s.Controllers;
+using K3s.Core.Datastore;
 using K3s.Core.Security;
 using K3s.Core.Tls;
-using K3s.Kine;
-using K3s.Kine.Server;
 using K3s.Kine.Sql;
 using K3s.Service.Cli;
 using k8s;
@@ -14,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace K3s.Service.Roles;
 
 /// <summary>
-/// <c>k3sps server</c>, first slice: the datastore (also served as etcd on server/kine.sock), the
+/// <c>k3sps server</c>, first slice: the datastore (kine, also served as etcd on server/kine.sock, or etcd), the
 /// certificates and join token, the Kubernetes API, the admin kubeconfig and the controllers, until
 /// SIGINT or SIGTERM; then each is stopped in the reverse order, the datastore last.
 /// </summary>
@@ -46,15 +45,13 @@ internal static class ServerRunner
             var caPem = certificates.ServerCa.CertificatePem;
             ServerTokenFiles.Ensure(serverDir, caPem, GivenToken(options));
 
-            var endpoint = DatastoreEndpoint.Parse(options.DatastoreEndpoint, dataDir);
-            await using var store = await KineStore.OpenAsync(endpoint, loggers: loggers, cancellationToken: cancellationToken);
-            await using var etcd = await DatastoreServer.StartAsync(store, ["unix://" + Path.Combine(serverDir, "kine.sock")], loggers, cancellationToken);
-            await using var api = await ApiServerHost.StartAsync(store, new ApiServerOptions(listen, certificates), loggers, cancellationToken);
+            await using var datastore = await ServerDatastore.OpenAsync(options.DatastoreEndpoint, dataDir, loggers, cancellationToken);
+            await using var api = await ApiServerHost.StartAsync(datastore.Store, new ApiServerOptions(listen, certificates), loggers, cancellationToken);
             var url = ServerEndpoints.LocalUrl(listen, api.Address.Port);
             var kubeconfig = Kubeconfig.Render(url, caPem, certificates.Admin);
             WriteKubeconfig(options.WriteKubeconfig, kubeconfig, kubeconfigMode);
             await ReadinessProbe.WaitAsync(url, certificates.ServerCa, cancellationToken);
-            log.WriteLine($"k3sps server: datastore {endpoint}, etcd API on {string.Join(", ", etcd.Addresses)}, Kubernetes API on {api.Address}");
+            log.WriteLine($"k3sps server: {datastore.Description}, Kubernetes API on {api.Address}");
             log.WriteLine($"k3sps server is ready in {started.ElapsedMilliseconds} ms");
 
             // The controllers use the admin's credentials over loopback, as any other client would.
@@ -69,7 +66,7 @@ internal static class ServerRunner
             log.WriteLine("k3sps server: stopped before it was ready");
             return ExitCodes.Success;
         }
-        catch (Exception e) when (e is DatastoreException or FormatException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is DatastoreException or DatastoreAccessException or FormatException or IOException or UnauthorizedAccessException)
         {
             log.WriteLine($"k3sps server: {e.Message}");
             return ExitCodes.Failure;
