@@ -39,6 +39,10 @@ var listRepeats = Math.Max(2, (int)Math.Round(20 * scale));
 var pageLimit = Math.Max(1, objects / 4);
 var watchWrites = Math.Max(10, (int)Math.Round(500 * scale));
 
+// Other work on the machine moves these figures a lot: the load average is printed with them.
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+var loadBefore = LoadAverage();
+
 using var dataDir = new TemporaryDirectory();
 await using var store = await KineStore.OpenAsync(DatastoreEndpoint.Parse(null, dataDir.Path));
 using var certificates = ClusterCertificates.Ensure(dataDir.Path, ["127.0.0.1", "localhost"]);
@@ -55,48 +59,43 @@ void Report(string what, Measurement measurement) =>
     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"  {what}: {measurement.Count} in {measurement.Elapsed.TotalSeconds:F2} s, {measurement.OperationsPerSecond:F0}/s, p50 {measurement.Percentile(50):F2} ms, p99 {measurement.Percentile(99):F2} ms"));
 
-Console.Error.WriteLine("API server:");
-var creates = await api.CreateAsync(objects);
-Report("create", creates);
-var gets = await api.GetAsync(objects, objects);
-Report("get", gets);
-var list = await api.ListAsync(objects, listRepeats);
-Report("list", list);
-var paged = await api.PagedListAsync(objects, pageLimit, listRepeats);
-Report("paged list", paged);
-var fanOut = await api.WatchFanOutAsync(watcherCount, watchWrites);
-Report("watch fan-out", fanOut.Delays);
-
-// The value the API server stored for a configmap: the raw workloads write values of that size.
+// The value the API server stores for a configmap, for the direct workloads to write values of
+// that size: one create, in the warm-up namespace, read back from the datastore.
 var stored = await store.RangeAsync(new RangeRequest
 {
-    Key = ByteString.CopyFromUtf8($"/registry/configmaps/{api.Namespace}/"),
-    RangeEnd = ByteString.CopyFromUtf8($"/registry/configmaps/{api.Namespace}0"),
+    Key = ByteString.CopyFromUtf8($"/registry/configmaps/{api.Namespace}-warm/"),
+    RangeEnd = ByteString.CopyFromUtf8($"/registry/configmaps/{api.Namespace}-warm0"),
     Limit = 1,
 });
 var value = stored.Kvs[0].Value;
-Console.Error.WriteLine($"Datastore directly (values of {value.Length} bytes, as stored by the API server):");
+Console.Error.WriteLine($"Each workload through the API server, then the same etcd operations directly on the datastore (values of {value.Length} bytes):");
 var raw = new DatastoreWorkloads(store, value, Clients);
-var rawCreates = await raw.CreateAsync(objects);
-Report("create txn", rawCreates);
-var rawGets = await raw.GetAsync(objects, objects);
-Report("range one key", rawGets);
-var rawList = await raw.ListAsync(objects, listRepeats);
-Report("range prefix", rawList);
-var rawPaged = await raw.PagedListAsync(objects, pageLimit, listRepeats);
-Report("range prefix paged", rawPaged);
-var rawFanOut = await raw.WatchFanOutAsync(watcherCount, watchWrites);
-Report("watch fan-out", rawFanOut.Delays);
 
-rows.Add(($"create configmap, {Clients} clients", creates, rawCreates));
-rows.Add(($"get configmap, {Clients} clients", gets, rawGets));
-rows.Add(($"list {objects}, one page", list, rawList));
-rows.Add(($"list {objects}, pages of {pageLimit} (per full list)", paged, rawPaged));
+async Task<Measurement> PairAsync(string workload, Func<Task<Measurement>> throughApi, Func<Task<Measurement>> direct)
+{
+    var a = await throughApi();
+    Report(workload + ", API", a);
+    var d = await direct();
+    Report(workload + ", datastore", d);
+    rows.Add((workload, a, d));
+    return a;
+}
+
+var creates = await PairAsync($"create configmap, {Clients} clients", () => api.CreateAsync(objects), () => raw.CreateAsync(objects));
+var gets = await PairAsync($"get configmap, {Clients} clients", () => api.GetAsync(objects, objects), () => raw.GetAsync(objects, objects));
+var list = await PairAsync($"list {objects}, one page", () => api.ListAsync(objects, listRepeats), () => raw.ListAsync(objects, listRepeats));
+await PairAsync($"list {objects}, pages of {pageLimit} (per full list)", () => api.PagedListAsync(objects, pageLimit, listRepeats),
+    () => raw.PagedListAsync(objects, pageLimit, listRepeats));
+var fanOut = await api.WatchFanOutAsync(watcherCount, watchWrites);
+Report("watch fan-out, API", fanOut.Delays);
+var rawFanOut = await raw.WatchFanOutAsync(watcherCount, watchWrites);
+Report("watch fan-out, datastore", rawFanOut.Delays);
 rows.Add(($"watch: {watcherCount} watchers × {watchWrites} creates (events; write→event)", fanOut.Delays, rawFanOut.Delays));
 
 var protocols = string.Join(", ", api.Protocols.OrderByDescending(p => p.Value).Select(p => $"{p.Key} ×{p.Value}"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"K3s.ApiServer on K3s.Kine (SQLite), in process, KubernetesClient over HTTPS ({protocols}); {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, scale {scale}"));
+    $"K3s.ApiServer on K3s.Kine (SQLite), in process, KubernetesClient over HTTPS ({protocols}); {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, scale {scale}; " +
+    $"load average {loadBefore} before, {LoadAverage()} after"));
 Console.WriteLine();
 Console.WriteLine("| workload | count | ops/s | p50 ms | p99 ms | datastore ops/s | datastore p50 ms | datastore p99 ms | API/datastore ops/s |");
 Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
