@@ -12,7 +12,7 @@ public static class JsonResponses
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = contentType;
-        return context.Response.WriteAsync(JsonText.Write(body), Encoding.UTF8, context.RequestAborted);
+        return JsonText.WriteAsync(context.Response.BodyWriter, body, context.RequestAborted);
     }
 
     public static Task WriteErrorAsync(HttpContext context, ApiException error) => WriteAsync(context, error.ToStatus(), error.Code);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -32,24 +33,42 @@ public static class RequestBody
             throw ApiException.UnsupportedMediaType(mediaType);
         if (request.ContentLength > MaxBytes)
             throw ApiException.TooLarge();
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxBytes)
-                throw ApiException.TooLarge();
-            buffer.Write(chunk, 0, read);
-        }
-        if (buffer.Length == 0)
-            return null;
-        if (mediaType == ProtobufDecoder.MediaType)
-            return ProtobufDecoder.Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-        if (mediaType == Yaml)
-            return YamlToJson.Convert(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        // One pooled buffer per request, grown as the body comes (its length is often unknown under HTTP/2).
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(request.ContentLength ?? 4096, 1, MaxBytes) + 1);
+        var length = 0;
         try
         {
-            return JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+            {
+                length += read;
+                if (length > MaxBytes)
+                    throw ApiException.TooLarge();
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+            }
+            return length == 0 ? null : Parse(mediaType, buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static JsonNode? Parse(string mediaType, ReadOnlySpan<byte> body)
+    {
+        if (mediaType == ProtobufDecoder.MediaType)
+            return ProtobufDecoder.Decode(body);
+        if (mediaType == Yaml)
+            return YamlToJson.Convert(Encoding.UTF8.GetString(body));
+        try
+        {
+            return JsonNode.Parse(body);
         }
         catch (JsonException e)
         {

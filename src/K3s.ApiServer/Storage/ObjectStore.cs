@@ -401,7 +401,8 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
     private static ByteString Encode(ResourceDefinition definition, JsonObject item)
     {
         var stored = definition.Conversion is { } conversion ? conversion.ToStored(item.DeepClone().AsObject()) : item;
-        var value = ByteString.CopyFromUtf8(JsonText.Write(stored));
+        // The bytes are not used after this, so the message may hold them without a copy.
+        var value = UnsafeByteOperations.UnsafeWrap(JsonText.WriteBytes(stored));
         return value.Length <= MaxObjectBytes ? value
             : throw new ApiException(413, "RequestEntityTooLarge", $"Request entity too large: the object is {value.Length} bytes, the limit is {MaxObjectBytes}");
     }
