@@ -40,11 +40,13 @@ public sealed class ApiServerHost : IAsyncDisposable
     private readonly WebApplication app;
 
     private readonly CustomResourceRegistrar customResources;
+    private readonly ObjectStore store;
 
-    private ApiServerHost(WebApplication app, Uri address, CustomResourceRegistrar customResources)
+    private ApiServerHost(WebApplication app, Uri address, CustomResourceRegistrar customResources, ObjectStore store)
     {
         this.app = app;
         this.customResources = customResources;
+        this.store = store;
         Address = address;
     }
 
@@ -90,7 +92,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         await app.StartAsync(cancellationToken);
 
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ApiServerHost(app, new Uri(bound), customResources);
+        return new ApiServerHost(app, new Uri(bound), customResources, store);
     }
 
     public async ValueTask DisposeAsync()
@@ -98,5 +100,6 @@ public sealed class ApiServerHost : IAsyncDisposable
         await app.StopAsync();
         await app.DisposeAsync();
         await customResources.DisposeAsync();
+        await store.DisposeAsync();
     }
 }

@@ -68,7 +68,7 @@ public sealed class CustomResourceRegistrar(ObjectStore store, ResourceRegistry 
                         registry.ReplaceDefinedBy(name, []);
                     else
                         await ApplyAsync(change.Object, cancellationToken);
-                    revision = JsonPaths.GetLong(change.Object, "metadata.resourceVersion");
+                    revision = ObjectStore.RevisionOf(change.Object);
                     Seen(revision);
                 }
             }

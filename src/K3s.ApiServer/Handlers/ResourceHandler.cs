@@ -62,7 +62,8 @@ public sealed class ResourceHandler(ObjectStore store, TableConverter tables, Su
                 await JsonResponses.WriteAsync(context, asTable is null ? list : asTable(((JsonArray)list["items"]!).Cast<JsonObject>(), (JsonObject)list["metadata"]!));
                 break;
             case "watch":
-                Func<JsonObject, JsonObject> shape = asTable is null ? item => item : item => asTable([item], new JsonObject());
+                // Objects go out as they are (null), or as one-row Tables for kubectl's get -w.
+                Func<JsonObject, JsonObject>? shape = asTable is null ? null : item => asTable([item], new JsonObject());
                 await WatchStream.ServeAsync(context, store, definition, @namespace, Filter(definition, request.Query), shape, request.Query, bookmarkInterval, serverStopping);
                 break;
             case "create":

@@ -20,7 +20,7 @@ public static class WatchStream
     public const string InitialEventsEnd = "k8s.io/initial-events-end";
 
     public static async Task ServeAsync(HttpContext context, ObjectStore store, ResourceDefinition definition, string? @namespace,
-        Func<JsonObject, bool> matches, Func<JsonObject, JsonObject> shape, IQueryCollection query, TimeSpan bookmarkInterval,
+        Func<JsonObject, bool> matches, Func<JsonObject, JsonObject>? shape, IQueryCollection query, TimeSpan bookmarkInterval,
         CancellationToken serverStopping)
     {
         // A watch ends when its client goes, its time is up, or the server stops (clients then watch again elsewhere).
@@ -56,7 +56,7 @@ public static class WatchStream
         try
         {
             foreach (var item in initial)
-                await WriteEventAsync(response, "ADDED", shape(item), cancel);
+                await WriteEventAsync(response, "ADDED", shape is null ? item : shape(item), cancel);
             if (initialEvents == true)
             {
                 var end = ObjectStore.Bookmark(definition, after);
@@ -68,7 +68,10 @@ public static class WatchStream
             {
                 if (Seen(change, matches) is not { } type)
                     continue;
-                await WriteEventAsync(response, type, type == "BOOKMARK" ? change.Object : shape(change.Object), cancel);
+                if (type == "BOOKMARK" || shape is null)
+                    await WriteEventAsync(response, type, change.Json, cancel);
+                else
+                    await WriteEventAsync(response, type, shape(change.Object), cancel);
                 await response.Body.FlushAsync(cancel);
             }
         }
@@ -105,6 +108,14 @@ public static class WatchStream
 
     private static bool Flag(IQueryCollection query, string name) =>
         query.TryGetValue(name, out var value) && value.ToString() is "true" or "1";
+
+    /// <summary>An event around an object already written as JSON (shared by every watcher of a change).</summary>
+    private static async Task WriteEventAsync(HttpResponse response, string type, byte[] json, CancellationToken cancel)
+    {
+        await response.Body.WriteAsync(Encoding.UTF8.GetBytes($"{{\"type\":\"{type}\",\"object\":"), cancel);
+        await response.Body.WriteAsync(json, cancel);
+        await response.Body.WriteAsync("}\n"u8.ToArray(), cancel);
+    }
 
     private static Task WriteEventAsync(HttpResponse response, string type, JsonObject item, CancellationToken cancel)
     {

@@ -13,8 +13,13 @@ namespace K3s.ApiServer.Storage;
 /// One store for every kind: objects as JSON under their kind's key prefix, through the etcd-shaped
 /// interface. The resourceVersion of an object is the mod revision of its key; it is not stored.
 /// </summary>
-public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
+/// <param name="watchCacheCapacity">How many recent changes of each kind the shared watches keep for watches that start in the past.</param>
+public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock, int watchCacheCapacity = 4096) : IAsyncDisposable
 {
+    private readonly WatchCache watches = new(etcd, watchCacheCapacity);
+
+    public ValueTask DisposeAsync() => watches.DisposeAsync();
+
     public async Task<JsonObject> GetAsync(ResourceDefinition definition, string? @namespace, string name, CancellationToken cancellationToken)
     {
         var response = await etcd.RangeAsync(new RangeRequest { Key = Bytes(definition.Key(@namespace, name)) }, cancellationToken);
@@ -263,80 +268,145 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
     /// for a change, the object before it (null for a creation), so filtered watches can tell an object
     /// that came into or left their selection.
     /// </summary>
-    public sealed record WatchEvent(string Type, JsonObject Object, JsonObject? Previous = null);
+    public sealed record WatchEvent(string Type, JsonObject Object, JsonObject? Previous = null)
+    {
+        private byte[]? json;
+
+        /// <summary>The object as JSON, written once however many watchers send it.</summary>
+        public byte[] Json => json ??= JsonText.WriteBytes(Object);
+    }
 
     /// <summary>
-    /// Changes after a resourceVersion (0: from now), until cancelled. With <paramref name="bookmarkEvery"/>,
-    /// a quiet watch also yields a BOOKMARK with the revision it has seen everything up to.
+    /// Changes after a resourceVersion (0: from now), until cancelled: from the shared watch of the
+    /// kind when it still holds that revision, else from a datastore watch of its own. With
+    /// <paramref name="bookmarkEvery"/>, a quiet watch also yields a BOOKMARK with the revision it has
+    /// seen everything up to.
     /// </summary>
     public async IAsyncEnumerable<WatchEvent> WatchAsync(ResourceDefinition definition, string? @namespace, long afterRevision,
         TimeSpan? bookmarkEvery, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var prefix = definition.ListPrefix(@namespace);
-        var output = Channel.CreateUnbounded<WatchResponse>(new UnboundedChannelOptions { SingleReader = true });
-        await using var watch = await etcd.WatchAsync(1, new WatchCreateRequest
-        {
-            Key = Bytes(prefix),
-            RangeEnd = Bytes(PrefixEnd(prefix)),
-            StartRevision = afterRevision > 0 ? afterRevision + 1 : 0,
-            PrevKv = true,
-        }, output.Writer, cancellationToken);
+        using var subscription = await watches.SubscribeAsync(definition, @namespace, afterRevision, cancellationToken);
+        await using var own = subscription is null ? await OwnWatchAsync(definition, @namespace, afterRevision, cancellationToken) : null;
+        var changes = subscription?.Reader ?? own!.Changes;
+        Func<long> synced = subscription is null ? () => own!.Watch.SyncedRevision : () => subscription.SyncedRevision;
+
         // Sent up to (events or bookmarks), and the last bookmark: a quiet watch is told its version once.
         var sent = afterRevision;
         var bookmarked = -1L;
         Task<bool>? arrived = null;
         while (true)
         {
-            if (!output.Reader.TryRead(out var response))
+            if (changes.TryRead(out var change))
             {
-                if (bookmarkEvery is null)
-                {
-                    if (!await output.Reader.WaitToReadAsync(cancellationToken))
-                        yield break;
-                    continue;
-                }
-                // Read before the output is found empty: every event up to it has then been taken and sent.
-                var synced = watch.SyncedRevision;
-                arrived ??= output.Reader.WaitToReadAsync(cancellationToken).AsTask();
-                using (var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-                {
-                    await Task.WhenAny(arrived, Task.Delay(bookmarkEvery.Value, quiet.Token));
-                    await quiet.CancelAsync();
-                }
-                cancellationToken.ThrowIfCancellationRequested();
-                if (!arrived.IsCompleted)
-                {
-                    if (synced >= sent && synced != bookmarked)
-                    {
-                        sent = bookmarked = synced;
-                        yield return new WatchEvent("BOOKMARK", Bookmark(definition, synced));
-                    }
-                    continue;
-                }
-                var open = await arrived;
-                arrived = null;
-                if (!open)
+                sent = RevisionOf(change.Object);
+                yield return change;
+                continue;
+            }
+            if (bookmarkEvery is null)
+            {
+                if (!await changes.WaitToReadAsync(cancellationToken))
                     yield break;
                 continue;
             }
-            if (response.Canceled && response.CompactRevision > 0)
-                throw ApiException.Gone($"too old resource version: {afterRevision} ({response.CompactRevision})");
-            foreach (var @event in response.Events)
+            // Read before the output is found empty: every change up to it has then been taken and sent.
+            var seen = synced();
+            arrived ??= changes.WaitToReadAsync(cancellationToken).AsTask();
+            using (var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                var previous = @event.PrevKv is { } prevKv && prevKv.Key.Length > 0 ? Decode(definition, prevKv) : null;
-                sent = @event.Kv.ModRevision;
-                if (@event.Type == Event.Types.EventType.Delete)
+                await Task.WhenAny(arrived, Task.Delay(bookmarkEvery.Value, quiet.Token));
+                await quiet.CancelAsync();
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!arrived.IsCompleted)
+            {
+                if (seen >= sent && seen != bookmarked)
                 {
-                    var deleted = previous!.DeepClone().AsObject();
-                    Metadata(deleted)["resourceVersion"] = Version(@event.Kv.ModRevision);
-                    yield return new WatchEvent("DELETED", deleted, previous);
+                    sent = bookmarked = seen;
+                    yield return new WatchEvent("BOOKMARK", Bookmark(definition, seen));
                 }
-                else
+                continue;
+            }
+            var open = await arrived;
+            arrived = null;
+            if (!open)
+                yield break;
+        }
+    }
+
+    /// <summary>A datastore watch of one client's own, with its changes decoded as they come.</summary>
+    private sealed record OwnWatch(IEtcdWatch Watch, ChannelReader<WatchEvent> Changes, Task Pump, CancellationTokenSource Stop) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Stop.CancelAsync();
+            await Watch.DisposeAsync();
+            await Pump.ContinueWith(_ => { }, TaskScheduler.Default);
+            Stop.Dispose();
+        }
+    }
+
+    private async Task<OwnWatch> OwnWatchAsync(ResourceDefinition definition, string? @namespace, long afterRevision, CancellationToken cancellationToken)
+    {
+        var prefix = definition.ListPrefix(@namespace);
+        var output = Channel.CreateUnbounded<WatchResponse>(new UnboundedChannelOptions { SingleReader = true });
+        var watch = await etcd.WatchAsync(1, new WatchCreateRequest
+        {
+            Key = Bytes(prefix),
+            RangeEnd = Bytes(PrefixEnd(prefix)),
+            StartRevision = afterRevision > 0 ? afterRevision + 1 : 0,
+            PrevKv = true,
+        }, output.Writer, cancellationToken);
+        var changes = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pump = Task.Run(async () =>
+        {
+            Exception? ended = null;
+            try
+            {
+                await foreach (var response in output.Reader.ReadAllAsync(stop.Token))
                 {
-                    yield return new WatchEvent(@event.Kv.CreateRevision == @event.Kv.ModRevision ? "ADDED" : "MODIFIED", Decode(definition, @event.Kv), previous);
+                    if (response.Canceled && response.CompactRevision > 0)
+                    {
+                        ended = ApiException.Gone($"too old resource version: {afterRevision} ({response.CompactRevision})");
+                        break;
+                    }
+                    foreach (var @event in response.Events)
+                        changes.Writer.TryWrite(ToWatchEvent(definition, @event));
                 }
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                ended = e;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            changes.Writer.TryComplete(ended);
+        }, CancellationToken.None);
+        return new OwnWatch(watch, changes.Reader, pump, stop);
+    }
+
+    /// <summary>A datastore event as the API's change: DELETED carries the last state at the deletion's revision.</summary>
+    internal static WatchEvent ToWatchEvent(ResourceDefinition definition, Event @event)
+    {
+        var previous = @event.PrevKv is { } prevKv && prevKv.Key.Length > 0 ? Decode(definition, prevKv) : null;
+        if (@event.Type == Event.Types.EventType.Delete)
+        {
+            // Without the previous value (compacted away), the key still names what went.
+            var deleted = previous?.DeepClone().AsObject() ?? Identity(definition, @event.Kv.Key.ToStringUtf8());
+            Metadata(deleted)["resourceVersion"] = Version(@event.Kv.ModRevision);
+            return new WatchEvent("DELETED", deleted, previous);
         }
+        return new WatchEvent(@event.Kv.CreateRevision == @event.Kv.ModRevision ? "ADDED" : "MODIFIED", Decode(definition, @event.Kv), previous);
+    }
+
+    private static JsonObject Identity(ResourceDefinition definition, string key)
+    {
+        var path = key[definition.KeyPrefix.Length..].Split('/');
+        var metadata = new JsonObject { ["name"] = path[^1] };
+        if (definition.Namespaced && path.Length > 1)
+            metadata["namespace"] = path[0];
+        return new JsonObject { ["kind"] = definition.Kind, ["apiVersion"] = definition.ApiVersion, ["metadata"] = metadata };
     }
 
     /// <summary>A BOOKMARK's object: only the kind and the resourceVersion the watch has reached.</summary>
@@ -375,6 +445,10 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock)
         clock.GetUtcNow().UtcDateTime.AddSeconds(afterSeconds).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
     private static string Version(long revision) => revision.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>An object's resourceVersion as the revision it is (0 if it has none).</summary>
+    public static long RevisionOf(JsonObject item) =>
+        long.TryParse(JsonPaths.GetString(item, "metadata.resourceVersion"), CultureInfo.InvariantCulture, out var revision) ? revision : 0;
 
     public static JsonObject Metadata(JsonObject item)
     {
