@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using K3s.ApiServer.CustomResources;
@@ -57,6 +58,9 @@ public sealed class ResourceHandler(ObjectStore store, TableConverter tables, Su
                 var found = await store.GetAsync(definition, @namespace, target.Name!, cancel);
                 await JsonResponses.WriteAsync(context, asTable is null ? found : asTable([found], new JsonObject { ["resourceVersion"] = ObjectStore.Metadata(found)["resourceVersion"]?.DeepClone() }));
                 break;
+            case "list" when asTable is null && definition.Conversion is null && !HasSelectors(request.Query):
+                await ListJsonAsync(context, definition, @namespace);
+                break;
             case "list":
                 var list = await ListAsync(definition, @namespace, request.Query, cancel);
                 await JsonResponses.WriteAsync(context, asTable is null ? list : asTable(((JsonArray)list["items"]!).Cast<JsonObject>(), (JsonObject)list["metadata"]!));
@@ -90,25 +94,61 @@ public sealed class ResourceHandler(ObjectStore store, TableConverter tables, Su
 
     private async Task<JsonObject> ListAsync(ResourceDefinition definition, string? @namespace, IQueryCollection query, CancellationToken cancel)
     {
-        var limit = query.TryGetValue("limit", out var text) && long.TryParse(text, CultureInfo.InvariantCulture, out var parsed) && parsed > 0 ? parsed : 0;
-        var @continue = query.TryGetValue("continue", out var token) && !string.IsNullOrEmpty(token) ? token.ToString() : null;
-        var version = ListVersion.Parse(query, @continue is not null);
-        var page = await store.ListAsync(definition, @namespace, Filter(definition, query), limit, @continue, cancel, version.Exact ? version.Revision : 0);
-        // Not older than a version the store has not reached yet: upstream waits a little, then gives up so.
-        if (page.Revision < version.Revision)
-            throw new ApiException(504, "Timeout", $"Too large resource version: {version.Revision}, current: {page.Revision}",
-                new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["reason"] = "ResourceVersionTooLarge", ["message"] = "Too large resource version" }), ["retryAfterSeconds"] = 1 });
-        var metadata = new JsonObject { ["resourceVersion"] = page.Revision.ToString(CultureInfo.InvariantCulture) };
-        if (page.Continue is not null)
-            metadata["continue"] = page.Continue;
+        var (limit, @continue, atRevision, wanted) = ListParameters(query);
+        var page = await store.ListAsync(definition, @namespace, Filter(definition, query), limit, @continue, cancel, atRevision);
         return new JsonObject
         {
             ["kind"] = definition.ListKind,
             ["apiVersion"] = definition.ApiVersion,
-            ["metadata"] = metadata,
+            ["metadata"] = ListMetadata(page.Revision, page.Continue, wanted),
             ["items"] = new JsonArray(page.Items.Cast<JsonNode>().ToArray()),
         };
     }
+
+    /// <summary>A list without selectors or Table: the stored JSON of each object goes out as it is, with its version.</summary>
+    private async Task ListJsonAsync(HttpContext context, ResourceDefinition definition, string? @namespace)
+    {
+        var (limit, @continue, atRevision, wanted) = ListParameters(context.Request.Query);
+        var page = await store.ListJsonAsync(definition, @namespace, limit, @continue, context.RequestAborted, atRevision);
+        var head = new JsonObject { ["kind"] = definition.ListKind, ["apiVersion"] = definition.ApiVersion, ["metadata"] = ListMetadata(page.Revision, page.Continue, wanted) };
+        var opening = JsonText.WriteBytes(head);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        var body = context.Response.BodyWriter;
+        body.Write(opening.AsSpan(0, opening.Length - 1));
+        body.Write(",\"items\":["u8);
+        for (var i = 0; i < page.Items.Count; i++)
+        {
+            if (i > 0)
+                body.Write(","u8);
+            body.Write(page.Items[i]);
+        }
+        body.Write("]}"u8);
+        await body.FlushAsync(context.RequestAborted);
+    }
+
+    private static (long Limit, string? Continue, long AtRevision, long Wanted) ListParameters(IQueryCollection query)
+    {
+        var limit = query.TryGetValue("limit", out var text) && long.TryParse(text, CultureInfo.InvariantCulture, out var parsed) && parsed > 0 ? parsed : 0;
+        var @continue = query.TryGetValue("continue", out var token) && !string.IsNullOrEmpty(token) ? token.ToString() : null;
+        var version = ListVersion.Parse(query, @continue is not null);
+        return (limit, @continue, version.Exact ? version.Revision : 0, version.Revision);
+    }
+
+    /// <summary>A list's metadata; a list not older than a version the store has not reached yet is refused, as upstream gives up waiting.</summary>
+    private static JsonObject ListMetadata(long revision, string? @continue, long wanted)
+    {
+        if (revision < wanted)
+            throw new ApiException(504, "Timeout", $"Too large resource version: {wanted}, current: {revision}",
+                new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["reason"] = "ResourceVersionTooLarge", ["message"] = "Too large resource version" }), ["retryAfterSeconds"] = 1 });
+        var metadata = new JsonObject { ["resourceVersion"] = revision.ToString(CultureInfo.InvariantCulture) };
+        if (@continue is not null)
+            metadata["continue"] = @continue;
+        return metadata;
+    }
+
+    private static bool HasSelectors(IQueryCollection query) =>
+        !string.IsNullOrEmpty(query["labelSelector"]) || !string.IsNullOrEmpty(query["fieldSelector"]);
 
     private async Task CreateAsync(HttpContext context, ResourceDefinition definition, string? @namespace, bool dryRun)
     {

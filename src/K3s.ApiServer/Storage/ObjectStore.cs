@@ -29,18 +29,30 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock, int watchCa
     }
 
     /// <summary>A page of a list: the objects, the revision read at, and where the next page starts.</summary>
-    public sealed record Page(IReadOnlyList<JsonObject> Items, long Revision, string? Continue);
+    public sealed record Page<T>(IReadOnlyList<T> Items, long Revision, string? Continue);
 
     /// <summary>
     /// Lists the objects that match, at most <paramref name="limit"/> (0: all), reading on from a
     /// continue token at the revision the first page was read at.
     /// </summary>
-    public async Task<Page> ListAsync(ResourceDefinition definition, string? @namespace, Func<JsonObject, bool> matches,
-        long limit, string? @continue, CancellationToken cancellationToken, long atRevision = 0)
+    public Task<Page<JsonObject>> ListAsync(ResourceDefinition definition, string? @namespace, Func<JsonObject, bool> matches,
+        long limit, string? @continue, CancellationToken cancellationToken, long atRevision = 0) =>
+        RangeAsync(definition, @namespace, kv => Decode(definition, kv) is var item && matches(item) ? item : null, limit, @continue, atRevision, cancellationToken);
+
+    /// <summary>
+    /// A list of every object as the JSON it is stored as, with its resourceVersion added: for a plain list
+    /// (no selector, no Table, stored as served), no object is parsed and written again.
+    /// </summary>
+    public Task<Page<byte[]>> ListJsonAsync(ResourceDefinition definition, string? @namespace, long limit, string? @continue,
+        CancellationToken cancellationToken, long atRevision = 0) =>
+        RangeAsync(definition, @namespace, kv => StoredJson.WithResourceVersion(kv.Value.Span, kv.ModRevision), limit, @continue, atRevision, cancellationToken);
+
+    private async Task<Page<T>> RangeAsync<T>(ResourceDefinition definition, string? @namespace, Func<KeyValue, T?> select,
+        long limit, string? @continue, long atRevision, CancellationToken cancellationToken) where T : class
     {
         var prefix = definition.ListPrefix(@namespace);
         var (start, revision) = @continue is null ? (prefix, atRevision) : ContinueToken.Parse(@continue, prefix);
-        var items = new List<JsonObject>();
+        var items = new List<T>();
         while (true)
         {
             var request = new RangeRequest { Key = Bytes(start), RangeEnd = Bytes(PrefixEnd(prefix)), Revision = revision, Limit = limit > 0 ? limit - items.Count : 0 };
@@ -56,13 +68,13 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock, int watchCa
                     : "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
             }
             revision = revision > 0 ? revision : response.Header.Revision;
-            items.AddRange(response.Kvs.Select(kv => Decode(definition, kv)).Where(matches));
+            items.AddRange(response.Kvs.Select(select).OfType<T>());
             if (!response.More || response.Kvs.Count == 0)
-                return new Page(items, revision, null);
+                return new Page<T>(items, revision, null);
             // Filters may leave a page short; read on until it is full, as the upstream store does.
             start = response.Kvs[^1].Key.ToStringUtf8() + "\0";
             if (items.Count >= limit)
-                return new Page(items, revision, ContinueToken.Format(start, revision));
+                return new Page<T>(items, revision, ContinueToken.Format(start, revision));
         }
     }
 
