@@ -12,12 +12,7 @@ public sealed class KubectlApplyTests(ApiServerFixture server) : IClassFixture<A
 {
     private Task<(int ExitCode, string Output, string Error)> KubectlAsync(params string[] arguments) => KubectlRunner.RunAsync(server, arguments);
 
-    private string WriteManifest(string yaml)
-    {
-        var path = Path.Combine(Path.GetDirectoryName(server.KubeconfigPath)!, Guid.NewGuid().ToString("N") + ".yaml");
-        File.WriteAllText(path, yaml);
-        return path;
-    }
+    private string WriteManifest(string yaml) => KubectlRunner.WriteManifest(server, yaml);
 
     private async Task<string> FreshNamespaceAsync()
     {

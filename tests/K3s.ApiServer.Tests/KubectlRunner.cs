@@ -36,4 +36,12 @@ public static class KubectlRunner
                 process.Kill();
         }
     }
+
+    /// <summary>A manifest in the test server's directory, for kubectl's -f.</summary>
+    public static string WriteManifest(ApiServerFixture server, string yaml)
+    {
+        var path = Path.Combine(Path.GetDirectoryName(server.KubeconfigPath)!, $"manifest-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
 }

@@ -7,12 +7,7 @@ namespace K3s.ApiServer.Tests;
 /// <summary>kubectl 1.32, with the written kubeconfig and no extra flags, on what the server serves so far.</summary>
 public sealed class KubectlTests(ApiServerFixture server) : IClassFixture<ApiServerFixture>
 {
-    private async Task<string> FreshNamespaceAsync(Kubernetes client)
-    {
-        var ns = Namespaces.Fresh();
-        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
-        return ns;
-    }
+    private static Task<string> FreshNamespaceAsync(Kubernetes client) => Namespaces.CreateAsync(client);
 
     private Task<(int ExitCode, string Output, string Error)> KubectlAsync(params string[] arguments) => KubectlRunner.RunAsync(server, arguments);
 

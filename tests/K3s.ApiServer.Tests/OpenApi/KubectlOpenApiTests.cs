@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
@@ -10,43 +9,11 @@ namespace K3s.ApiServer.Tests.OpenApi;
 /// <summary>kubectl 1.32's OpenAPI uses against the server: explain, create -f and apply -f.</summary>
 public sealed class KubectlOpenApiTests(ApiServerFixture server) : IClassFixture<ApiServerFixture>
 {
-    private async Task<(int ExitCode, string Output, string Error)> KubectlAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("--kubeconfig");
-        start.ArgumentList.Add(server.KubeconfigPath);
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        start.Environment["KUBECACHEDIR"] = Path.Combine(Path.GetDirectoryName(server.KubeconfigPath)!, "kube-cache");
-        using var process = Process.Start(start)!;
-        try
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
-            return (process.ExitCode, await output, await error);
-        }
-        finally
-        {
-            if (!process.HasExited)
-                process.Kill();
-        }
-    }
+    private Task<(int ExitCode, string Output, string Error)> KubectlAsync(params string[] arguments) => KubectlRunner.RunAsync(server, arguments);
 
-    private async Task<string> FreshNamespaceAsync(Kubernetes client)
-    {
-        var ns = Namespaces.Fresh();
-        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
-        return ns;
-    }
+    private static Task<string> FreshNamespaceAsync(Kubernetes client) => Namespaces.CreateAsync(client);
 
-    private string WriteManifest(string yaml)
-    {
-        var path = Path.Combine(Path.GetDirectoryName(server.KubeconfigPath)!, $"manifest-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(path, yaml);
-        return path;
-    }
+    private string WriteManifest(string yaml) => KubectlRunner.WriteManifest(server, yaml);
 
     private static string ConfigMapYaml(string ns, string name, string color) => $"""
         apiVersion: v1
