@@ -1,5 +1,6 @@
 using k8s;
 using K3s.Controllers.Namespaces;
+using K3s.Controllers.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace K3s.Controllers;
@@ -22,12 +23,24 @@ public sealed class ControllerManager : IAsyncDisposable
         this.running = running;
     }
 
-    public static ControllerManager Start(Kubernetes client, ILoggerFactory loggers, TimeSpan? resyncPeriod = null)
+    /// <summary>
+    /// Starts campaigning for the kube-controller-manager lease in kube-system; the controllers run
+    /// while this server holds it, so of several servers on one datastore one runs them at a time.
+    /// </summary>
+    public static ControllerManager Start(Kubernetes client, ILoggerFactory loggers, TimeSpan? resyncPeriod = null, LeaderElector? elector = null)
     {
         var stopping = new CancellationTokenSource();
-        var namespaces = new NamespaceController(client, loggers, resyncPeriod ?? DefaultResyncPeriod);
-        return new ControllerManager(stopping, namespaces.RunAsync(stopping.Token));
+        elector ??= new LeaderElector(client, "kube-system", "kube-controller-manager", Identity(), loggers.CreateLogger("K3s.Controllers.LeaderElection"));
+        var running = elector.RunAsync(leading =>
+        {
+            var namespaces = new NamespaceController(client, loggers, resyncPeriod ?? DefaultResyncPeriod);
+            return namespaces.RunAsync(leading);
+        }, stopping.Token);
+        return new ControllerManager(stopping, running);
     }
+
+    /// <summary>A candidate's name, as upstream's: the host name and something unique to this process.</summary>
+    public static string Identity() => $"{Environment.MachineName}_{Guid.NewGuid()}";
 
     public async ValueTask DisposeAsync()
     {
