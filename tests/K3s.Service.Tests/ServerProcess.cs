@@ -43,13 +43,17 @@ internal sealed class ServerProcess : IDisposable
         }
     }
 
-    public static ServerProcess Start(params string[] arguments)
+    public static ServerProcess Start(params string[] arguments) => Start(new Dictionary<string, string>(), arguments);
+
+    public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var startInfo = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "k3sps.exe" : "k3sps"))
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
+        foreach (var (name, value) in environment)
+            startInfo.Environment[name] = value;
         startInfo.ArgumentList.Add("server");
         foreach (var argument in arguments)
             startInfo.ArgumentList.Add(argument);

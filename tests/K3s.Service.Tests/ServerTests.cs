@@ -88,6 +88,26 @@ public sealed partial class ServerTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Systemd_hears_ready_once_the_server_is_ready_and_stopping_at_the_end()
+    {
+        var socketPath = Path.Combine(directory.Path, "notify.sock");
+        using var systemd = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        systemd.Bind(new UnixDomainSocketEndPoint(socketPath));
+        using var server = ServerProcess.Start(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = socketPath },
+            ServerProcess.Arguments(DataDir, KubeconfigPath, ServerProcess.FreePort()));
+        var buffer = new byte[256];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var received = await systemd.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+        Assert.Equal("READY=1", System.Text.Encoding.UTF8.GetString(buffer, 0, received));
+        // The server says it is ready (it does once its /readyz answers ok) in its log as well.
+        await server.WaitReadyAsync();
+        Assert.Equal(0, await server.StopAsync());
+        received = await systemd.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+        Assert.Equal("STOPPING=1", System.Text.Encoding.UTF8.GetString(buffer, 0, received));
+    }
+
+    [Fact]
     public async Task A_token_file_sets_the_password()
     {
         var tokenFile = directory.Write("token.txt", "s3cret-password\n");

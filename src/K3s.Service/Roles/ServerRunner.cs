@@ -53,12 +53,14 @@ internal static class ServerRunner
             await ReadinessProbe.WaitAsync(url, certificates.ServerCa, cancellationToken);
             log.WriteLine($"k3sps server: {datastore.Description}, Kubernetes API on {api.Address}");
             log.WriteLine($"k3sps server is ready in {started.ElapsedMilliseconds} ms");
+            SystemdNotifier.Notify("READY=1");
 
             // The controllers use the admin's credentials over loopback, as any other client would.
             using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(new MemoryStream(Encoding.UTF8.GetBytes(kubeconfig))));
             await using var controllers = ControllerManager.Start(client, loggers);
             await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
             log.WriteLine("k3sps server: stopping");
+            SystemdNotifier.Notify("STOPPING=1");
             return ExitCodes.Success;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
