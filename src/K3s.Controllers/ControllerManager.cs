@@ -16,12 +16,17 @@ public sealed class ControllerManager : IAsyncDisposable
 
     private readonly CancellationTokenSource stopping;
     private readonly Task running;
+    private readonly LeaderElector elector;
 
-    private ControllerManager(CancellationTokenSource stopping, Task running)
+    private ControllerManager(CancellationTokenSource stopping, Task running, LeaderElector elector)
     {
         this.stopping = stopping;
         this.running = running;
+        this.elector = elector;
     }
+
+    /// <summary>Whether this server's controllers run (it holds the lease), or another server's do.</summary>
+    public bool IsLeading => elector.IsLeading;
 
     /// <summary>
     /// Starts campaigning for the kube-controller-manager lease in kube-system; the controllers run
@@ -36,7 +41,7 @@ public sealed class ControllerManager : IAsyncDisposable
             var namespaces = new NamespaceController(client, loggers, resyncPeriod ?? DefaultResyncPeriod);
             return namespaces.RunAsync(leading);
         }, stopping.Token);
-        return new ControllerManager(stopping, running);
+        return new ControllerManager(stopping, running, elector);
     }
 
     /// <summary>A candidate's name, as upstream's: the host name and something unique to this process.</summary>

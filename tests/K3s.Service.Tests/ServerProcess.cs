@@ -43,6 +43,8 @@ internal sealed class ServerProcess : IDisposable
         }
     }
 
+    public int Id => process.Id;
+
     public static ServerProcess Start(params string[] arguments) => Start(new Dictionary<string, string>(), arguments);
 
     public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)

@@ -108,6 +108,36 @@ public sealed partial class ServerTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task The_management_socket_answers_status_with_roles_versions_and_datastore_figures()
+    {
+        using var server = await ServerProcess.StartReadyAsync(DataDir, KubeconfigPath);
+        var socket = Path.Combine(DataDir, "k3sps.sock");
+        await WaitForAsync(() => File.Exists(socket));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(socket));
+        using var channel = K3s.Core.Datastore.EtcdChannel.For("unix://" + socket);
+        var status = await new K3s.Core.Management.Management.ManagementClient(channel).StatusAsync(new K3s.Core.Management.StatusRequest());
+
+        Assert.Equal(server.Id, status.Pid);
+        Assert.StartsWith("k3sps version v", status.Version);
+        Assert.StartsWith("v1.32.", status.KubernetesVersion);
+        Assert.True(status.ReadyAfterMilliseconds > 0);
+        Assert.Equal(["datastore", "apiserver", "controllers"], status.Roles.Select(role => role.Name));
+        Assert.All(status.Roles, role => Assert.True(role.Ready, role.Name));
+        Assert.StartsWith("sqlite://", status.Datastore.Endpoint);
+        Assert.True(status.Datastore.Revision > 0);
+        Assert.True(status.Datastore.DbSizeBytes > 0);
+        Assert.Equal(0, await server.StopAsync());
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 300 && !condition(); i++)
+            await Task.Delay(100);
+        Assert.True(condition());
+    }
+
+    [Fact]
     public async Task A_token_file_sets_the_password()
     {
         var tokenFile = directory.Write("token.txt", "s3cret-password\n");

@@ -18,6 +18,10 @@ public sealed class LeaderElector(Kubernetes client, string @namespace, string n
     public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Whether this candidate holds the lease now.</summary>
+    public bool IsLeading => leading;
+
+    private volatile bool leading;
     private (string? Holder, DateTime? RenewTime) observed;
     private DateTime observedAt;
 
@@ -35,10 +39,12 @@ public sealed class LeaderElector(Kubernetes client, string @namespace, string n
                 continue;
             }
             logger.LogInformation("{Identity} became the leader of {Namespace}/{Name}", identity, @namespace, name);
-            using var leading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var work = Task.Run(() => lead(leading.Token), CancellationToken.None);
+            using var leadership = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            leading = true;
+            var work = Task.Run(() => lead(leadership.Token), CancellationToken.None);
             await RenewWhileLeadingAsync(cancellationToken);
-            await leading.CancelAsync();
+            leading = false;
+            await leadership.CancelAsync();
             await work.ContinueWith(_ => { }, TaskScheduler.Default);
             if (cancellationToken.IsCancellationRequested)
                 await ReleaseAsync();

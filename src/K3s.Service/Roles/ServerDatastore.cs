@@ -16,14 +16,18 @@ internal sealed class ServerDatastore : IAsyncDisposable
     // Disposed last to first: kine's socket goes before the store it serves.
     private readonly IAsyncDisposable[] parts;
 
-    private ServerDatastore(IEtcdStore store, string description, params IAsyncDisposable[] parts)
+    private ServerDatastore(IEtcdStore store, string endpoint, string description, params IAsyncDisposable[] parts)
     {
         Store = store;
+        Endpoint = endpoint;
         Description = description;
         this.parts = parts;
     }
 
     public IEtcdStore Store { get; }
+
+    /// <summary>The endpoint without credentials, for the management API.</summary>
+    public string Endpoint { get; }
 
     /// <summary>Where the data is, for the log: the database and kine's socket, or the etcd in use.</summary>
     public string Description { get; }
@@ -34,7 +38,7 @@ internal sealed class ServerDatastore : IAsyncDisposable
         if (EtcdEndpoints.Names(endpoint))
         {
             var etcd = await EtcdClientStore.ConnectAsync(endpoint, cancellationToken);
-            return new ServerDatastore(etcd, $"etcd at {etcd.Endpoint}", etcd);
+            return new ServerDatastore(etcd, etcd.Endpoint.ToString(), $"etcd at {etcd.Endpoint}", etcd);
         }
         var database = DatastoreEndpoint.Parse(endpoint, dataDir);
         var kine = await KineStore.OpenAsync(database, loggers: loggers, cancellationToken: cancellationToken);
@@ -42,7 +46,7 @@ internal sealed class ServerDatastore : IAsyncDisposable
         {
             var socket = "unix://" + Path.Combine(dataDir, "server", "kine.sock");
             var server = await DatastoreServer.StartAsync(kine, [socket], loggers, cancellationToken);
-            return new ServerDatastore(kine, $"datastore {database}, etcd API on {string.Join(", ", server.Addresses)}", kine, server);
+            return new ServerDatastore(kine, database.ToString(), $"datastore {database}, etcd API on {string.Join(", ", server.Addresses)}", kine, server);
         }
         catch
         {

@@ -51,13 +51,16 @@ internal static class ServerRunner
             var kubeconfig = Kubeconfig.Render(url, caPem, certificates.Admin);
             WriteKubeconfig(options.WriteKubeconfig, kubeconfig, kubeconfigMode);
             await ReadinessProbe.WaitAsync(url, certificates.ServerCa, cancellationToken);
-            log.WriteLine($"k3sps server: {datastore.Description}, Kubernetes API on {api.Address}");
-            log.WriteLine($"k3sps server is ready in {started.ElapsedMilliseconds} ms");
-            SystemdNotifier.Notify("READY=1");
-
             // The controllers use the admin's credentials over loopback, as any other client would.
             using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(new MemoryStream(Encoding.UTF8.GetBytes(kubeconfig))));
             await using var controllers = ControllerManager.Start(client, loggers);
+            var readyAfter = started.ElapsedMilliseconds;
+            await using var management = await ManagementServer.StartAsync(ManagementServer.SocketPath(dataDir),
+                cancel => ServerStatus.ReadAsync(datastore, url, controllers, readyAfter, cancel), loggers, cancellationToken);
+            // Ready once everything runs: a stop from now on is a stop, not a start cut short.
+            log.WriteLine($"k3sps server: {datastore.Description}, Kubernetes API on {api.Address}");
+            log.WriteLine($"k3sps server is ready in {readyAfter} ms");
+            SystemdNotifier.Notify("READY=1");
             await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
             log.WriteLine("k3sps server: stopping");
             SystemdNotifier.Notify("STOPPING=1");
