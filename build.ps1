@@ -199,6 +199,7 @@ function Invoke-Start {
     Get-Content $log | Select-String 'k3sps server' | Out-Host
     Import-Module (Join-Path $ModuleOut 'K3sPs.psd1') -Force
     Get-K3sProcess | Format-Table | Out-Host
+    Get-K3sServer -DataDir (Join-Path $startDir 'data') | Format-Table | Out-Host
     Invoke-Native kubectl @('--kubeconfig', $kubeconfig, 'get', 'namespaces')
     Write-Host "k3sps server runs as PID $(Get-Content $pidFile); kubeconfig: $([IO.Path]::GetRelativePath($Root, $kubeconfig)); stop it with: kill $(Get-Content $pidFile)"
 }

@@ -8,9 +8,9 @@
     Description          = 'Install, join and inspect K3sPs nodes: a lightweight Kubernetes with the architecture of k3s, written in C#.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('K3sPs.Format.ps1xml', 'K3sPs.Datastore.Format.ps1xml', 'K3sPs.DatastoreMaintenance.Format.ps1xml', 'K3sPs.DatastoreBackup.Format.ps1xml')
+    FormatsToProcess     = @('K3sPs.Format.ps1xml', 'K3sPs.Datastore.Format.ps1xml', 'K3sPs.DatastoreMaintenance.Format.ps1xml', 'K3sPs.DatastoreBackup.Format.ps1xml', 'K3sPs.Server.Format.ps1xml')
     CmdletsToExport      = @(
-        'Get-K3sProcess',
+        'Get-K3sProcess', 'Get-K3sServer',
         'Get-K3sDatastore', 'Get-K3sDatastoreKey', 'Get-K3sDatastoreHistory', 'Watch-K3sDatastore',
         'Optimize-K3sDatastore', 'Backup-K3sDatastore', 'Restore-K3sDatastore'
     )

@@ -13,7 +13,7 @@ Describe 'The K3sPs module' {
     }
 
     It 'has help for <_>: a synopsis, every parameter described, an example' -ForEach @(
-        'Get-K3sProcess', 'Get-K3sDatastore', 'Get-K3sDatastoreKey', 'Get-K3sDatastoreHistory', 'Watch-K3sDatastore',
+        'Get-K3sProcess', 'Get-K3sServer', 'Get-K3sDatastore', 'Get-K3sDatastoreKey', 'Get-K3sDatastoreHistory', 'Watch-K3sDatastore',
         'Optimize-K3sDatastore', 'Backup-K3sDatastore', 'Restore-K3sDatastore'
     ) {
         $help = Get-Help $_ -Full
@@ -26,7 +26,7 @@ Describe 'The K3sPs module' {
     }
 
     It 'has a table view for what <_> returns' -ForEach @(
-        'Get-K3sProcess', 'Get-K3sDatastore', 'Get-K3sDatastoreKey', 'Get-K3sDatastoreHistory', 'Watch-K3sDatastore',
+        'Get-K3sProcess', 'Get-K3sServer', 'Get-K3sDatastore', 'Get-K3sDatastoreKey', 'Get-K3sDatastoreHistory', 'Watch-K3sDatastore',
         'Optimize-K3sDatastore', 'Backup-K3sDatastore', 'Restore-K3sDatastore'
     ) {
         $type = (Get-Command $_).OutputType.Type | Select-Object -First 1
