@@ -6,29 +6,20 @@ using k8s.Models;
 namespace K3s.ApiServer.Tests;
 
 /// <summary>resourceVersion and resourceVersionMatch on lists; bookmarks, initial events and selections on watches.</summary>
-public sealed class VersionSemanticsTests(ApiServerFixture server) : IClassFixture<ApiServerFixture>, IAsyncLifetime
+public sealed class VersionSemanticsTests(ApiServerFixture server) : InFreshNamespace<ApiServerFixture>(server), IDisposable
 {
-    private readonly Kubernetes client = server.Client();
     private readonly HttpClient http = server.Admin();
-    private readonly string ns = Namespaces.Fresh();
 
-    public Task InitializeAsync() => client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
+    public void Dispose() => http.Dispose();
 
-    public Task DisposeAsync()
-    {
-        client.Dispose();
-        http.Dispose();
-        return Task.CompletedTask;
-    }
-
-    private Task<V1ConfigMap> CreateAsync(string name, string colour = "red") => client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
+    private Task<V1ConfigMap> CreateAsync(string name, string colour = "red") => Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
     {
         Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["colour"] = colour } },
-    }, ns);
+    }, Ns);
 
     private async Task<(HttpStatusCode Status, JsonObject Body)> GetAsync(string query)
     {
-        using var response = await http.GetAsync($"/api/v1/namespaces/{ns}/configmaps?{query}");
+        using var response = await http.GetAsync($"/api/v1/namespaces/{Ns}/configmaps?{query}");
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
     }
 
@@ -64,7 +55,7 @@ public sealed class VersionSemanticsTests(ApiServerFixture server) : IClassFixtu
     private async Task<List<JsonObject>> WatchAsync(string query, Func<List<JsonObject>, bool> done, Func<Task>? meanwhile = null)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        using var response = await http.GetAsync($"/api/v1/namespaces/{ns}/configmaps?watch=true&{query}", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        using var response = await http.GetAsync($"/api/v1/namespaces/{Ns}/configmaps?watch=true&{query}", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
         var events = new List<JsonObject>();
@@ -81,7 +72,7 @@ public sealed class VersionSemanticsTests(ApiServerFixture server) : IClassFixtu
     {
         var created = await CreateAsync("bm");
         var events = await WatchAsync($"resourceVersion={created.Metadata.ResourceVersion}&allowWatchBookmarks=true",
-            events => events.Count >= 1, () => client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"data":{"a":"1"}}""", V1Patch.PatchType.MergePatch), "bm", ns));
+            events => events.Count >= 1, () => Client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"data":{"a":"1"}}""", V1Patch.PatchType.MergePatch), "bm", Ns));
         // The change, then (quiet again) a bookmark at least as new as the change.
         var more = await WatchAsync($"resourceVersion={(string?)events[0]["object"]!["metadata"]!["resourceVersion"]}&allowWatchBookmarks=true", e => e.Any(x => (string?)x["type"] == "BOOKMARK"));
         var bookmark = more.Single(e => (string?)e["type"] == "BOOKMARK");
@@ -106,8 +97,8 @@ public sealed class VersionSemanticsTests(ApiServerFixture server) : IClassFixtu
         var created = await CreateAsync("mover", "red");
         var events = await WatchAsync($"resourceVersion={created.Metadata.ResourceVersion}&labelSelector=colour%3Dblue", events => events.Count >= 2, async () =>
         {
-            await client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"metadata":{"labels":{"colour":"blue"}}}""", V1Patch.PatchType.MergePatch), "mover", ns);
-            await client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"metadata":{"labels":{"colour":"green"}}}""", V1Patch.PatchType.MergePatch), "mover", ns);
+            await Client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"metadata":{"labels":{"colour":"blue"}}}""", V1Patch.PatchType.MergePatch), "mover", Ns);
+            await Client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"metadata":{"labels":{"colour":"green"}}}""", V1Patch.PatchType.MergePatch), "mover", Ns);
         });
         Assert.Equal(["ADDED", "DELETED"], events.Select(e => (string?)e["type"]));
     }

@@ -10,19 +10,9 @@ namespace K3s.ApiServer.Tests;
 public sealed class WorkloadTests(ApiServerFixture server) : WorkloadTests<ApiServerFixture>(server);
 
 /// <summary>The tests of <see cref="WorkloadTests"/> on any datastore the fixture runs the API server on.</summary>
-public abstract class WorkloadTests<TServer>(TServer server) : IClassFixture<TServer>, IAsyncLifetime
+public abstract class WorkloadTests<TServer>(TServer server) : InFreshNamespace<TServer>(server)
     where TServer : ApiServerFixture
 {
-    private readonly Kubernetes client = server.Client();
-    private readonly string ns = Namespaces.Fresh();
-
-    public Task InitializeAsync() => client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
-
-    public Task DisposeAsync()
-    {
-        client.Dispose();
-        return Task.CompletedTask;
-    }
 
     private static V1Deployment Deployment(string name, string image = "nginx:1.27") => new()
     {
@@ -41,7 +31,7 @@ public abstract class WorkloadTests<TServer>(TServer server) : IClassFixture<TSe
     [Fact]
     public async Task A_deployment_gets_upstream_defaults_and_generation_one()
     {
-        var created = await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("web"), ns);
+        var created = await Client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("web"), Ns);
 
         Assert.Equal(1, created.Spec.Replicas);
         Assert.Equal("RollingUpdate", created.Spec.Strategy.Type);
@@ -57,27 +47,27 @@ public abstract class WorkloadTests<TServer>(TServer server) : IClassFixture<TSe
     [Fact]
     public async Task Spec_changes_bump_generation_and_metadata_changes_do_not()
     {
-        var created = await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("gen"), ns);
+        var created = await Client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("gen"), Ns);
         created.Metadata.Labels = new Dictionary<string, string> { ["tier"] = "front" };
-        var relabelled = await client.AppsV1.ReplaceNamespacedDeploymentAsync(created, "gen", ns);
+        var relabelled = await Client.AppsV1.ReplaceNamespacedDeploymentAsync(created, "gen", Ns);
         Assert.Equal(1, relabelled.Metadata.Generation);
 
         relabelled.Spec.Template.Spec.Containers[0].Image = "nginx:1.28";
-        var changed = await client.AppsV1.ReplaceNamespacedDeploymentAsync(relabelled, "gen", ns);
+        var changed = await Client.AppsV1.ReplaceNamespacedDeploymentAsync(relabelled, "gen", Ns);
         Assert.Equal(2, changed.Metadata.Generation);
     }
 
     [Fact]
     public async Task Status_changes_only_through_the_status_subresource()
     {
-        var created = await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("st"), ns);
+        var created = await Client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("st"), Ns);
         created.Status = new V1DeploymentStatus { Replicas = 1, ReadyReplicas = 1, ObservedGeneration = 1 };
-        var ignored = await client.AppsV1.ReplaceNamespacedDeploymentAsync(created, "st", ns);
+        var ignored = await Client.AppsV1.ReplaceNamespacedDeploymentAsync(created, "st", Ns);
         Assert.Null(ignored.Status?.ReadyReplicas);
 
         ignored.Status = new V1DeploymentStatus { Replicas = 1, ReadyReplicas = 1, ObservedGeneration = 1 };
         ignored.Spec.Replicas = 5;
-        var reported = await client.AppsV1.ReplaceNamespacedDeploymentStatusAsync(ignored, "st", ns);
+        var reported = await Client.AppsV1.ReplaceNamespacedDeploymentStatusAsync(ignored, "st", Ns);
         Assert.Equal(1, reported.Status.ReadyReplicas);
         Assert.Equal(1, reported.Spec.Replicas);
     }
@@ -85,13 +75,13 @@ public abstract class WorkloadTests<TServer>(TServer server) : IClassFixture<TSe
     [Fact]
     public async Task Scale_reads_and_patches_the_replica_count()
     {
-        await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("sc"), ns);
-        var scale = await client.AppsV1.ReadNamespacedDeploymentScaleAsync("sc", ns);
+        await Client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("sc"), Ns);
+        var scale = await Client.AppsV1.ReadNamespacedDeploymentScaleAsync("sc", Ns);
         Assert.Equal(1, scale.Spec.Replicas);
         Assert.Equal("app=sc", scale.Status.Selector);
 
-        await client.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("""{"spec":{"replicas":3}}""", V1Patch.PatchType.MergePatch), "sc", ns);
-        var scaled = await client.AppsV1.ReadNamespacedDeploymentAsync("sc", ns);
+        await Client.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("""{"spec":{"replicas":3}}""", V1Patch.PatchType.MergePatch), "sc", Ns);
+        var scaled = await Client.AppsV1.ReadNamespacedDeploymentAsync("sc", Ns);
         Assert.Equal(3, scaled.Spec.Replicas);
         Assert.Equal(2, scaled.Metadata.Generation);
     }
@@ -101,7 +91,7 @@ public abstract class WorkloadTests<TServer>(TServer server) : IClassFixture<TSe
     {
         var deployment = Deployment("bad");
         deployment.Spec.Template.Metadata.Labels = new Dictionary<string, string> { ["app"] = "other" };
-        var error = await Assert.ThrowsAsync<HttpOperationException>(() => client.AppsV1.CreateNamespacedDeploymentAsync(deployment, ns));
+        var error = await Assert.ThrowsAsync<HttpOperationException>(() => Client.AppsV1.CreateNamespacedDeploymentAsync(deployment, Ns));
         Assert.Equal((HttpStatusCode)422, error.Response.StatusCode);
         Assert.Contains("selector` does not match template `labels", error.Response.Content);
     }
@@ -114,20 +104,20 @@ public abstract class WorkloadTests<TServer>(TServer server) : IClassFixture<TSe
             Metadata = new V1ObjectMeta { Name = "p" },
             Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "busybox" }] },
         };
-        var created = await client.CoreV1.CreateNamespacedPodAsync(pod, ns);
+        var created = await Client.CoreV1.CreateNamespacedPodAsync(pod, Ns);
         Assert.Equal("Pending", created.Status.Phase);
         Assert.Equal("BestEffort", created.Status.QosClass);
         Assert.Equal("Always", created.Spec.Containers[0].ImagePullPolicy);
         Assert.Contains(created.Spec.Tolerations, t => t.Key == "node.kubernetes.io/unreachable" && t.TolerationSeconds == 300);
 
         var binding = new V1Binding { Metadata = new V1ObjectMeta { Name = "p" }, Target = new V1ObjectReference { Kind = "Node", Name = "node-a" } };
-        await client.CoreV1.CreateNamespacedPodBindingAsync(binding, "p", ns);
-        var again = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.CreateNamespacedPodBindingAsync(binding, "p", ns));
+        await Client.CoreV1.CreateNamespacedPodBindingAsync(binding, "p", Ns);
+        var again = await Assert.ThrowsAsync<HttpOperationException>(() => Client.CoreV1.CreateNamespacedPodBindingAsync(binding, "p", Ns));
         Assert.Equal(HttpStatusCode.Conflict, again.Response.StatusCode);
 
-        var onNode = await client.CoreV1.ListNamespacedPodAsync(ns, fieldSelector: "spec.nodeName=node-a");
+        var onNode = await Client.CoreV1.ListNamespacedPodAsync(Ns, fieldSelector: "spec.nodeName=node-a");
         Assert.Equal("p", Assert.Single(onNode.Items).Metadata.Name);
-        Assert.Empty((await client.CoreV1.ListNamespacedPodAsync(ns, fieldSelector: "spec.nodeName=node-b")).Items);
+        Assert.Empty((await Client.CoreV1.ListNamespacedPodAsync(Ns, fieldSelector: "spec.nodeName=node-b")).Items);
     }
 
     [Fact]
@@ -138,13 +128,13 @@ public abstract class WorkloadTests<TServer>(TServer server) : IClassFixture<TSe
             Metadata = new V1ObjectMeta { Name = "imm" },
             Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "busybox:1" }] },
         };
-        var created = await client.CoreV1.CreateNamespacedPodAsync(pod, ns);
+        var created = await Client.CoreV1.CreateNamespacedPodAsync(pod, Ns);
         created.Spec.Containers[0].Image = "busybox:2";
-        var updated = await client.CoreV1.ReplaceNamespacedPodAsync(created, "imm", ns);
+        var updated = await Client.CoreV1.ReplaceNamespacedPodAsync(created, "imm", Ns);
         Assert.Equal("busybox:2", updated.Spec.Containers[0].Image);
 
         updated.Spec.Containers[0].Name = "renamed";
-        var error = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.ReplaceNamespacedPodAsync(updated, "imm", ns));
+        var error = await Assert.ThrowsAsync<HttpOperationException>(() => Client.CoreV1.ReplaceNamespacedPodAsync(updated, "imm", Ns));
         Assert.Equal((HttpStatusCode)422, error.Response.StatusCode);
         Assert.Contains("pod updates may not change fields", error.Response.Content);
     }
@@ -157,13 +147,13 @@ public abstract class WorkloadTests<TServer>(TServer server) : IClassFixture<TSe
             Metadata = new V1ObjectMeta { Name = "svc" },
             Spec = new V1ServiceSpec { ClusterIP = "10.43.0.20", Selector = new Dictionary<string, string> { ["app"] = "web" }, Ports = [new V1ServicePort { Port = 80 }] },
         };
-        var created = await client.CoreV1.CreateNamespacedServiceAsync(service, ns);
+        var created = await Client.CoreV1.CreateNamespacedServiceAsync(service, Ns);
         Assert.Equal("ClusterIP", created.Spec.Type);
         Assert.Equal("TCP", created.Spec.Ports[0].Protocol);
         Assert.Equal("80", created.Spec.Ports[0].TargetPort.Value);
 
         created.Spec.ClusterIP = "10.43.0.21";
-        var error = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.ReplaceNamespacedServiceAsync(created, "svc", ns));
+        var error = await Assert.ThrowsAsync<HttpOperationException>(() => Client.CoreV1.ReplaceNamespacedServiceAsync(created, "svc", Ns));
         Assert.Equal((HttpStatusCode)422, error.Response.StatusCode);
         Assert.Contains("field is immutable", error.Response.Content);
     }
@@ -174,32 +164,32 @@ public abstract class WorkloadTests<TServer>(TServer server) : IClassFixture<TSe
         var coreEvent = new Corev1Event
         {
             Metadata = new V1ObjectMeta { Name = "e1" },
-            InvolvedObject = new V1ObjectReference { Kind = "Pod", Name = "p", NamespaceProperty = ns },
+            InvolvedObject = new V1ObjectReference { Kind = "Pod", Name = "p", NamespaceProperty = Ns },
             Reason = "Scheduled",
             Message = "assigned to node-a",
             Type = "Normal",
             Count = 2,
         };
-        await client.CoreV1.CreateNamespacedEventAsync(coreEvent, ns);
+        await Client.CoreV1.CreateNamespacedEventAsync(coreEvent, Ns);
 
-        var read = await client.EventsV1.ReadNamespacedEventAsync("e1", ns);
+        var read = await Client.EventsV1.ReadNamespacedEventAsync("e1", Ns);
         Assert.Equal("assigned to node-a", read.Note);
         Assert.Equal("p", read.Regarding.Name);
         Assert.Equal(2, read.DeprecatedCount);
         Assert.Equal("events.k8s.io/v1", read.ApiVersion);
-        var byReason = await client.CoreV1.ListNamespacedEventAsync(ns, fieldSelector: "reason=Scheduled,involvedObject.kind=Pod");
+        var byReason = await Client.CoreV1.ListNamespacedEventAsync(Ns, fieldSelector: "reason=Scheduled,involvedObject.kind=Pod");
         Assert.Single(byReason.Items);
     }
 
     [Fact]
     public async Task Kubectl_shows_deployment_columns_and_scales()
     {
-        await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("cols"), ns);
-        var (code, output, error) = await KubectlRunner.RunAsync(server, "scale", "deployment/cols", "--replicas=3", "-n", ns);
+        await Client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("cols"), Ns);
+        var (code, output, error) = await KubectlRunner.RunAsync(Server, "scale", "deployment/cols", "--replicas=3", "-n", Ns);
         Assert.True(code == 0, error);
         Assert.Contains("scaled", output);
 
-        (code, output, error) = await KubectlRunner.RunAsync(server, "get", "deploy", "-n", ns, "-o", "wide");
+        (code, output, error) = await KubectlRunner.RunAsync(Server, "get", "deploy", "-n", Ns, "-o", "wide");
         Assert.True(code == 0, error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
