@@ -115,9 +115,29 @@ public abstract class WorkloadTests<TServer>(TServer server) : InFreshNamespace<
         var again = await Assert.ThrowsAsync<HttpOperationException>(() => Client.CoreV1.CreateNamespacedPodBindingAsync(binding, "p", Ns));
         Assert.Equal(HttpStatusCode.Conflict, again.Response.StatusCode);
 
+        var bound = await Client.CoreV1.ReadNamespacedPodAsync("p", Ns);
+        Assert.Contains(bound.Status.Conditions, c => c.Type == "PodScheduled" && c.Status == "True");
         var onNode = await Client.CoreV1.ListNamespacedPodAsync(Ns, fieldSelector: "spec.nodeName=node-a");
         Assert.Equal("p", Assert.Single(onNode.Items).Metadata.Name);
         Assert.Empty((await Client.CoreV1.ListNamespacedPodAsync(Ns, fieldSelector: "spec.nodeName=node-b")).Items);
+    }
+
+    [Fact]
+    public async Task Deleting_a_pod_or_a_service_answers_with_it_as_upstream_does()
+    {
+        await Client.CoreV1.CreateNamespacedPodAsync(new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = "gone" },
+            Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "busybox" }] },
+        }, Ns);
+        var deleted = await Client.CoreV1.DeleteNamespacedPodAsync("gone", Ns);
+        Assert.Equal("gone", deleted.Metadata.Name);
+        await Client.CoreV1.CreateNamespacedServiceAsync(new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "gone" },
+            Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Port = 80 }] },
+        }, Ns);
+        Assert.Equal("gone", (await Client.CoreV1.DeleteNamespacedServiceAsync("gone", Ns)).Metadata.Name);
     }
 
     [Fact]

@@ -187,7 +187,7 @@ public sealed class ResourceHandler(ObjectStore store, TableConverter tables, Su
         dryRun |= body?["dryRun"] is JsonArray flags && flags.Any(flag => (string?)flag == "All");
         var result = await store.DeleteAsync(definition, @namespace, name, DeleteRequest.Options(body, context.Request.Query), dryRun, context.RequestAborted);
         await WrittenAsync(definition, result.Object, context.RequestAborted);
-        if (!result.Removed)
+        if (!result.Removed || definition.ReturnsDeletedObject)
         {
             await JsonResponses.WriteAsync(context, result.Object);
             return;

@@ -94,6 +94,8 @@ public sealed class SubresourceHandler(ObjectStore store, KindSchemas schemas)
             if (JsonPaths.GetString(pod, "spec.nodeName") is { Length: > 0 } assigned)
                 throw ApiException.Conflict("pods/binding", name, $"pod {name} is already assigned to node \"{assigned}\"");
             JsonPaths.Set(pod, "spec.nodeName", node);
+            // As upstream's binding: the pod is scheduled in the same write.
+            SetCondition(pod, "PodScheduled", "True");
             return pod;
         }, dryRun, context.RequestAborted);
         await JsonResponses.WriteAsync(context, new JsonObject
@@ -104,6 +106,19 @@ public sealed class SubresourceHandler(ObjectStore store, KindSchemas schemas)
             ["status"] = "Success",
             ["code"] = 201,
         }, 201);
+    }
+
+    private static void SetCondition(JsonObject item, string type, string status)
+    {
+        var conditions = JsonPaths.Get(item, "status.conditions") as JsonArray ?? [];
+        var condition = conditions.OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == type);
+        if (condition is null)
+            conditions.Add(condition = new JsonObject { ["type"] = type });
+        if ((string?)condition["status"] != status)
+            condition["lastTransitionTime"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        condition["status"] = status;
+        condition["lastProbeTime"] = null;
+        JsonPaths.Set(item, "status.conditions", conditions);
     }
 
     private static JsonObject Replace(JsonObject item, string member, JsonNode? value)

@@ -46,6 +46,9 @@ public sealed record ResourceDefinition(
 
     public string Singular { get; init; } = Kind.ToLowerInvariant();
 
+    /// <summary>Whether a DELETE that removes the object answers with it (pods, services) rather than a Status, as upstream's storage says per kind.</summary>
+    public bool ReturnsDeletedObject { get; init; }
+
     /// <summary>The OpenAPI v3 schema of a custom resource, from its definition; null for the built-in kinds.</summary>
     public System.Text.Json.Nodes.JsonObject? Schema { get; init; }
 

@@ -49,6 +49,7 @@ public static class CoreKinds
         {
             Strategy = new PodStrategy(),
             HasStatus = true,
+            ReturnsDeletedObject = true,
             FieldLabels = ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"],
             Categories = ["all"],
             Columns =
@@ -68,6 +69,7 @@ public static class CoreKinds
             StoragePrefix = "services/specs",
             Strategy = new ServiceStrategy(),
             HasStatus = true,
+            ReturnsDeletedObject = true,
             Categories = ["all"],
             Columns =
             [
