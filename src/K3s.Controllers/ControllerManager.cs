@@ -1,5 +1,9 @@
 using k8s;
+using K3s.Controllers.Bootstrap;
+using K3s.Controllers.Endpoints;
 using K3s.Controllers.Namespaces;
+using K3s.Controllers.Scheduling;
+using K3s.Controllers.Services;
 using Microsoft.Extensions.Logging;
 
 namespace K3s.Controllers;
@@ -22,11 +26,30 @@ public sealed class ControllerManager : IAsyncDisposable
         this.running = running;
     }
 
-    public static ControllerManager Start(Kubernetes client, ILoggerFactory loggers, TimeSpan? resyncPeriod = null)
+    /// <summary>
+    /// Starts the controllers and the scheduler. Without <paramref name="cluster"/> the bootstrap objects
+    /// and kube-root-ca.crt are not made (they need the API server's address and CA) and cluster IPs
+    /// come from the default service network.
+    /// </summary>
+    public static ControllerManager Start(Kubernetes client, ILoggerFactory loggers, TimeSpan? resyncPeriod = null, ClusterSettings? cluster = null)
     {
         var stopping = new CancellationTokenSource();
-        var namespaces = new NamespaceController(client, loggers, resyncPeriod ?? DefaultResyncPeriod);
-        return new ControllerManager(stopping, namespaces.RunAsync(stopping.Token));
+        var resync = resyncPeriod ?? DefaultResyncPeriod;
+        var namespaces = new NamespaceController(client, loggers, resync);
+        List<Task> running =
+        [
+            namespaces.RunAsync(stopping.Token),
+            new Scheduler(client, loggers, resync).RunAsync(stopping.Token),
+            new ServiceController(client, new ServiceNetwork(cluster?.ServiceCidr ?? ClusterSettings.DefaultServiceCidr), loggers, resync).RunAsync(stopping.Token),
+            new EndpointsController(client, loggers, resync).RunAsync(stopping.Token),
+            new ServiceAccountController(client, loggers, resync).RunAsync(stopping.Token),
+        ];
+        if (cluster is not null)
+        {
+            running.Add(new ClusterBootstrap(client, cluster, loggers).RunAsync(stopping.Token));
+            running.Add(new RootCaPublisher(client, cluster.CaCertificatePem, loggers, resync).RunAsync(stopping.Token));
+        }
+        return new ControllerManager(stopping, Task.WhenAll(running));
     }
 
     public async ValueTask DisposeAsync()
