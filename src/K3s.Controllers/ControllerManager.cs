@@ -1,6 +1,10 @@
 using k8s;
+using K3s.Controllers.Bootstrap;
+using K3s.Controllers.Endpoints;
 using K3s.Controllers.Namespaces;
 using K3s.Controllers.Runtime;
+using K3s.Controllers.Scheduling;
+using K3s.Controllers.Services;
 using Microsoft.Extensions.Logging;
 
 namespace K3s.Controllers;
@@ -29,17 +33,33 @@ public sealed class ControllerManager : IAsyncDisposable
     public bool IsLeading => elector.IsLeading;
 
     /// <summary>
-    /// Starts campaigning for the kube-controller-manager lease in kube-system; the controllers run
-    /// while this server holds it, so of several servers on one datastore one runs them at a time.
+    /// Campaigns for the kube-controller-manager lease in kube-system and, while this server holds it,
+    /// runs the controllers and the scheduler, so of several servers on one datastore one runs them at
+    /// a time. Without <paramref name="cluster"/> the bootstrap objects and kube-root-ca.crt are not made
+    /// (they need the API server's address and CA) and cluster IPs come from the default service network.
     /// </summary>
-    public static ControllerManager Start(Kubernetes client, ILoggerFactory loggers, TimeSpan? resyncPeriod = null, LeaderElector? elector = null)
+    public static ControllerManager Start(Kubernetes client, ILoggerFactory loggers, TimeSpan? resyncPeriod = null, ClusterSettings? cluster = null,
+        LeaderElector? elector = null)
     {
         var stopping = new CancellationTokenSource();
+        var resync = resyncPeriod ?? DefaultResyncPeriod;
         elector ??= new LeaderElector(client, "kube-system", "kube-controller-manager", Identity(), loggers.CreateLogger("K3s.Controllers.LeaderElection"));
         var running = elector.RunAsync(leading =>
         {
-            var namespaces = new NamespaceController(client, loggers, resyncPeriod ?? DefaultResyncPeriod);
-            return namespaces.RunAsync(leading);
+            List<Task> running =
+            [
+                new NamespaceController(client, loggers, resync).RunAsync(leading),
+                new Scheduler(client, loggers, resync).RunAsync(leading),
+                new ServiceController(client, new ServiceNetwork(cluster?.ServiceCidr ?? ClusterSettings.DefaultServiceCidr), loggers, resync).RunAsync(leading),
+                new EndpointsController(client, loggers, resync).RunAsync(leading),
+                new ServiceAccountController(client, loggers, resync).RunAsync(leading),
+            ];
+            if (cluster is not null)
+            {
+                running.Add(new ClusterBootstrap(client, cluster, loggers).RunAsync(leading));
+                running.Add(new RootCaPublisher(client, cluster.CaCertificatePem, loggers, resync).RunAsync(leading));
+            }
+            return Task.WhenAll(running);
         }, stopping.Token);
         return new ControllerManager(stopping, running, elector);
     }

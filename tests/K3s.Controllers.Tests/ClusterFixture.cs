@@ -24,6 +24,12 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public string KubeconfigPath => Path.Combine(dataDir.Path, "kubeconfig.yaml");
 
+    /// <summary>The server CA's certificate, which kube-root-ca.crt carries.</summary>
+    public string CaCertificatePem => certificates!.ServerCa.CertificatePem;
+
+    /// <summary>The API server's port, which the kubernetes Service's endpoints name.</summary>
+    public int ApiServerPort => host!.Address.Port;
+
     public async Task InitializeAsync()
     {
         store = await KineStore.OpenAsync(DatastoreEndpoint.Parse(null, dataDir.Path));
@@ -31,7 +37,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         host = await ApiServerHost.StartAsync(store, new ApiServerOptions(new IPEndPoint(IPAddress.Loopback, 0), certificates));
         Kubeconfig.Write(KubeconfigPath, Kubeconfig.Render(host.Address.ToString().TrimEnd('/'), certificates.ServerCa.CertificatePem, certificates.Admin), "0600");
         controllerClient = Client();
-        controllers = ControllerManager.Start(controllerClient, NullLoggerFactory.Instance, resyncPeriod: TimeSpan.FromSeconds(30));
+        var settings = new ClusterSettings(ClusterSettings.DefaultServiceCidr, new IPEndPoint(IPAddress.Loopback, host.Address.Port), certificates.ServerCa.CertificatePem);
+        controllers = ControllerManager.Start(controllerClient, NullLoggerFactory.Instance, resyncPeriod: TimeSpan.FromSeconds(30), settings);
     }
 
     /// <summary>A KubernetesClient built from the written kubeconfig, as users build one.</summary>

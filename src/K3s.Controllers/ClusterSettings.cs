@@ -1,0 +1,13 @@
+using System.Net;
+
+namespace K3s.Controllers;
+
+/// <summary>
+/// What some controllers must know of the server they run in: the service network (--service-cidr)
+/// cluster IPs come from, the address and port the API server is reached at (the <c>kubernetes</c>
+/// Service's endpoint), and the server CA's certificate (PEM) that pods find in kube-root-ca.crt.
+/// </summary>
+public sealed record ClusterSettings(IPNetwork ServiceCidr, IPEndPoint ApiServer, string CaCertificatePem)
+{
+    public static readonly IPNetwork DefaultServiceCidr = IPNetwork.Parse("10.43.0.0/16");
+}

@@ -1,0 +1,147 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using K3s.Controllers.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace K3s.Controllers.Endpoints;
+
+/// <summary>
+/// Keeps the Endpoints and the EndpointSlices of every service with a selector in line with the
+/// pods it selects (upstream's endpoints and endpointslice controllers in one: both read the same
+/// pods). A pod change looks again at the services of its namespace; a service gone takes its
+/// Endpoints and its slices with it. Services without a selector are left to whoever manages
+/// their endpoints (the bootstrap writes the <c>kubernetes</c> Service's).
+/// </summary>
+public sealed class EndpointsController : IReconciler
+{
+    private readonly Kubernetes client;
+    private readonly Informer<V1Service> services;
+    private readonly Informer<V1Pod> pods;
+    private readonly WorkQueue queue = new();
+    private readonly ILogger logger;
+
+    public EndpointsController(Kubernetes client, ILoggerFactory loggers, TimeSpan resyncPeriod)
+    {
+        this.client = client;
+        logger = loggers.CreateLogger<EndpointsController>();
+        services = new Informer<V1Service>(ClusterSources.Services(client), resyncPeriod, loggers.CreateLogger<Informer<V1Service>>());
+        pods = new Informer<V1Pod>(ClusterSources.Pods(client), resyncPeriod, loggers.CreateLogger<Informer<V1Pod>>());
+        services.Subscribe(queue.Add);
+        pods.Subscribe(OnPodChanged);
+    }
+
+    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
+        services.RunAsync(cancellationToken),
+        pods.RunAsync(cancellationToken),
+        new ControllerLoop("endpoints controller", queue, this, logger, workers: 2).RunAsync(cancellationToken));
+
+    public async Task<TimeSpan?> ReconcileAsync(string key, CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(services.Synced, pods.Synced).WaitAsync(cancellationToken);
+        var (@namespace, name) = Split(key);
+        if (!services.TryGet(key, out var service))
+        {
+            await DeleteAsync(@namespace, name, cancellationToken);
+            return null;
+        }
+        if (service.Spec?.Selector is not { Count: > 0 } || service.Spec.Type == "ExternalName")
+            return null;
+        var backends = ServiceBackends.Of(service, pods.Items);
+        await ApplyEndpointsAsync(EndpointsBuilder.Build(service, backends), cancellationToken);
+        await ApplySlicesAsync(service, EndpointSliceBuilder.Build(service, backends), cancellationToken);
+        return null;
+    }
+
+    private async Task ApplyEndpointsAsync(V1Endpoints desired, CancellationToken cancellationToken)
+    {
+        var (@namespace, name) = (desired.Metadata.NamespaceProperty, desired.Metadata.Name);
+        V1Endpoints current;
+        try
+        {
+            current = await client.CoreV1.ReadNamespacedEndpointsAsync(name, @namespace, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            await client.CoreV1.CreateNamespacedEndpointsAsync(desired, @namespace, cancellationToken: cancellationToken);
+            return;
+        }
+        if (Same(current.Subsets, desired.Subsets) && Same(current.Metadata.Labels, desired.Metadata.Labels))
+            return;
+        current.Subsets = desired.Subsets;
+        current.Metadata.Labels = desired.Metadata.Labels;
+        // A conflict (someone wrote it meanwhile) throws and the key is tried again from fresh reads.
+        await client.CoreV1.ReplaceNamespacedEndpointsAsync(current, name, @namespace, cancellationToken: cancellationToken);
+    }
+
+    private async Task ApplySlicesAsync(V1Service service, List<V1EndpointSlice> desired, CancellationToken cancellationToken)
+    {
+        var @namespace = service.Metadata.NamespaceProperty;
+        var existing = (await ListSlicesAsync(@namespace, service.Metadata.Name, cancellationToken)).ToDictionary(slice => slice.Metadata.Name);
+        foreach (var slice in desired)
+        {
+            if (!existing.Remove(slice.Metadata.Name, out var current))
+            {
+                await client.DiscoveryV1.CreateNamespacedEndpointSliceAsync(slice, @namespace, cancellationToken: cancellationToken);
+                continue;
+            }
+            if (Same(current.Endpoints, slice.Endpoints) && Same(current.Ports, slice.Ports) && Same(current.Metadata.Labels, slice.Metadata.Labels))
+                continue;
+            slice.Metadata.ResourceVersion = current.Metadata.ResourceVersion;
+            await client.DiscoveryV1.ReplaceNamespacedEndpointSliceAsync(slice, slice.Metadata.Name, @namespace, cancellationToken: cancellationToken);
+        }
+        foreach (var stale in existing.Values)
+            await DeleteSliceAsync(stale, cancellationToken);
+    }
+
+    /// <summary>The service is gone: so are its Endpoints and the slices this controller made for it.</summary>
+    private async Task DeleteAsync(string @namespace, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.CoreV1.DeleteNamespacedEndpointsAsync(name, @namespace, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+        }
+        foreach (var slice in await ListSlicesAsync(@namespace, name, cancellationToken))
+            await DeleteSliceAsync(slice, cancellationToken);
+    }
+
+    private async Task<IList<V1EndpointSlice>> ListSlicesAsync(string @namespace, string service, CancellationToken cancellationToken) =>
+        (await client.DiscoveryV1.ListNamespacedEndpointSliceAsync(@namespace,
+            labelSelector: $"{EndpointSliceBuilder.ServiceNameLabel}={service},{EndpointSliceBuilder.ManagedByLabel}={EndpointSliceBuilder.ManagedBy}",
+            cancellationToken: cancellationToken)).Items;
+
+    private async Task DeleteSliceAsync(V1EndpointSlice slice, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.DiscoveryV1.DeleteNamespacedEndpointSliceAsync(slice.Metadata.Name, slice.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+        }
+    }
+
+    /// <summary>A pod's change concerns the services of its namespace (whether its labels matched before or match now).</summary>
+    private void OnPodChanged(string podKey)
+    {
+        var @namespace = Split(podKey).Namespace;
+        foreach (var service in services.Items.Where(service => service.Metadata.NamespaceProperty == @namespace))
+            queue.Add(ObjectKey.Of(service));
+    }
+
+    private static (string Namespace, string Name) Split(string key)
+    {
+        var slash = key.IndexOf('/');
+        return (key[..slash], key[(slash + 1)..]);
+    }
+
+    /// <summary>Equal as JSON, with an empty list or map the same as none (the server may drop either).</summary>
+    private static bool Same<T>(T? current, T? desired) => Json(current) == Json(desired);
+
+    private static string Json<T>(T? value) =>
+        value is null or System.Collections.ICollection { Count: 0 } ? "" : KubernetesJson.Serialize(value);
+}
