@@ -1,5 +1,6 @@
 using k8s;
 using K3s.Controllers.Namespaces;
+using K3s.Controllers.Workloads;
 using Microsoft.Extensions.Logging;
 
 namespace K3s.Controllers;
@@ -26,7 +27,8 @@ public sealed class ControllerManager : IAsyncDisposable
     {
         var stopping = new CancellationTokenSource();
         var namespaces = new NamespaceController(client, loggers, resyncPeriod ?? DefaultResyncPeriod);
-        return new ControllerManager(stopping, namespaces.RunAsync(stopping.Token));
+        var workloads = new WorkloadControllers(client, loggers, resyncPeriod ?? DefaultResyncPeriod);
+        return new ControllerManager(stopping, Task.WhenAll(namespaces.RunAsync(stopping.Token), workloads.RunAsync(stopping.Token)));
     }
 
     public async ValueTask DisposeAsync()
