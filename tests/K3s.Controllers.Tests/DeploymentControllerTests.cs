@@ -86,6 +86,35 @@ public sealed class DeploymentControllerTests(ClusterFixture cluster) : IClassFi
     }
 
     [Fact]
+    public async Task A_rolling_update_never_asks_for_more_pods_than_max_surge_allows()
+    {
+        using var client = cluster.Client();
+        var ns = await NamespaceAsync(client, "deploy-surge");
+        await using var kubelet = new PlayingKubelet(client, ns);
+        var manifest = Deployment("bounded", 4, "busybox:1.36");
+        manifest.Spec.Strategy.RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = 1, MaxUnavailable = 0 };
+        await client.AppsV1.CreateNamespacedDeploymentAsync(manifest, ns);
+        await WaitUntilRolledOutAsync(client, ns, "bounded");
+
+        var current = await client.AppsV1.ReadNamespacedDeploymentAsync("bounded", ns);
+        current.Spec.Template.Spec.Containers[0].Image = "busybox:1.37";
+        await client.AppsV1.ReplaceNamespacedDeploymentAsync(current, "bounded", ns);
+
+        // Sampled while the rollout runs: the replica sets together never want more than replicas + maxSurge.
+        var mostWanted = 0;
+        await Eventually.HoldsAsync(async () =>
+        {
+            var replicaSets = await ReplicaSetsAsync(client, ns);
+            mostWanted = Math.Max(mostWanted, replicaSets.Sum(rs => rs.Spec.Replicas ?? 0));
+            var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync("bounded", ns);
+            return replicaSets.Count == 2 && deployment.Status.ObservedGeneration >= deployment.Metadata.Generation
+                && DeploymentConditions.Get(deployment.Status, "Progressing")?.Reason == "NewReplicaSetAvailable"
+                && deployment.Status.UpdatedReplicas == 4 && deployment.Status.Replicas == 4;
+        }, "the update is rolled out");
+        Assert.InRange(mostWanted, 4, 5);
+    }
+
+    [Fact]
     public async Task Recreate_replaces_every_pod_at_once()
     {
         using var client = cluster.Client();
