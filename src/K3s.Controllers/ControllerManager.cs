@@ -5,6 +5,7 @@ using K3s.Controllers.Namespaces;
 using K3s.Controllers.Runtime;
 using K3s.Controllers.Scheduling;
 using K3s.Controllers.Services;
+using K3s.Controllers.Workloads;
 using Microsoft.Extensions.Logging;
 
 namespace K3s.Controllers;
@@ -49,6 +50,7 @@ public sealed class ControllerManager : IAsyncDisposable
             List<Task> running =
             [
                 new NamespaceController(client, loggers, resync).RunAsync(leading),
+                new WorkloadControllers(client, loggers, resync).RunAsync(leading),
                 new Scheduler(client, loggers, resync).RunAsync(leading),
                 new ServiceController(client, new ServiceNetwork(cluster?.ServiceCidr ?? ClusterSettings.DefaultServiceCidr), loggers, resync).RunAsync(leading),
                 new EndpointsController(client, loggers, resync).RunAsync(leading),

@@ -220,8 +220,13 @@ public sealed class KineStore : IEtcdStore, IAsyncDisposable
 
         public long SyncedRevision => watch.SyncedRevision;
 
+        private int disposed;
+
+        /// <summary>Stops the watch; a second call (its owner and a cleanup racing) does nothing.</summary>
         public async ValueTask DisposeAsync()
         {
+            if (Interlocked.Exchange(ref disposed, 1) == 1)
+                return;
             await stop.CancelAsync();
             try
             {

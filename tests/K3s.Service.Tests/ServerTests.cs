@@ -67,7 +67,8 @@ public sealed partial class ServerTests : IDisposable
             }
             finally
             {
-                Assert.Equal(0, await first.StopAsync());
+                var code = await first.StopAsync();
+                Assert.True(code == 0, $"exit code {code}:\n{first.Stderr}");
             }
             Assert.Contains("k3sps server: stopping", first.Stderr);
         }

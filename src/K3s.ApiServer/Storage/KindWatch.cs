@@ -151,6 +151,8 @@ public sealed class KindWatch(IEtcdStore etcd, ResourceDefinition definition, in
         IEtcdWatch? ended;
         lock (gate)
         {
+            if (stopping.IsCancellationRequested)
+                return; // DisposeAsync ends the subscribers and the watch itself
             foreach (var subscriber in subscribers)
                 subscriber.Changes.Writer.TryComplete(reason);
             subscribers.Clear();
@@ -201,6 +203,10 @@ public sealed class KindWatch(IEtcdStore etcd, ResourceDefinition definition, in
         {
             running = pump;
             open = watch;
+            watch = null;
+            foreach (var subscriber in subscribers)
+                subscriber.Changes.Writer.TryComplete();
+            subscribers.Clear();
         }
         if (open is not null)
             await open.DisposeAsync();

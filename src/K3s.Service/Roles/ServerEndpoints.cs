@@ -30,6 +30,27 @@ internal static class ServerEndpoints
     }
 
     /// <summary>
+    /// Where pods reach the API server (the `kubernetes` Service's endpoint): --advertise-address, else
+    /// --node-ip, else the bound address; loopback when it listens everywhere and says nothing more.
+    /// </summary>
+    public static IPEndPoint Advertised(ServerOptions options, IPEndPoint listen, int boundPort)
+    {
+        foreach (var given in new[] { options.AdvertiseAddress, options.NodeIp })
+        {
+            if (IPAddress.TryParse(given, out var address))
+                return new IPEndPoint(address, boundPort);
+        }
+        var bound = listen.Address.Equals(IPAddress.Any) || listen.Address.Equals(IPAddress.IPv6Any) ? IPAddress.Loopback : listen.Address;
+        return new IPEndPoint(bound, boundPort);
+    }
+
+    /// <summary>--service-cidr (k3s's default 10.43.0.0/16).</summary>
+    public static IPNetwork ServiceCidr(ServerOptions options) =>
+        options.ServiceCidr.Length == 0 ? K3s.Controllers.ClusterSettings.DefaultServiceCidr
+        : IPNetwork.TryParse(options.ServiceCidr, out var network) ? network
+        : throw new FormatException($"invalid --service-cidr '{options.ServiceCidr}': expected a network such as 10.43.0.0/16");
+
+    /// <summary>
     /// The serving certificate's extra names: the node's name and IP, the advertised and bound
     /// addresses and every --tls-san (the kubernetes.default… names and loopback are always added).
     /// </summary>

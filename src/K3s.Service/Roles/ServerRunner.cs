@@ -38,6 +38,7 @@ internal static class ServerRunner
             var serverDir = Path.Combine(dataDir, "server");
             RequireWritable(serverDir);
             var listen = ServerEndpoints.Listen(options);
+            var serviceCidr = ServerEndpoints.ServiceCidr(options);
             var kubeconfigMode = options.WriteKubeconfigMode.Length > 0 ? options.WriteKubeconfigMode : DefaultKubeconfigMode;
             Kubeconfig.ParseMode(kubeconfigMode);
 
@@ -53,7 +54,8 @@ internal static class ServerRunner
             await ReadinessProbe.WaitAsync(url, certificates.ServerCa, cancellationToken);
             // The controllers use the admin's credentials over loopback, as any other client would.
             using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(new MemoryStream(Encoding.UTF8.GetBytes(kubeconfig))));
-            await using var controllers = ControllerManager.Start(client, loggers);
+            var cluster = new ClusterSettings(serviceCidr, ServerEndpoints.Advertised(options, listen, api.Address.Port), caPem);
+            await using var controllers = ControllerManager.Start(client, loggers, cluster: cluster);
             var readyAfter = started.ElapsedMilliseconds;
             await using var management = await ManagementServer.StartAsync(ManagementServer.SocketPath(dataDir),
                 cancel => ServerStatus.ReadAsync(datastore, url, controllers, readyAfter, cancel), loggers, cancellationToken);

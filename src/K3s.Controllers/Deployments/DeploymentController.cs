@@ -1,0 +1,102 @@
+using k8s;
+using k8s.Models;
+using K3s.Controllers.Runtime;
+using K3s.Controllers.Workloads;
+using Microsoft.Extensions.Logging;
+
+namespace K3s.Controllers.Deployments;
+
+/// <summary>
+/// Rolls deployments out, as kube-controller-manager's deployment controller: one replica set per
+/// pod template (DEPLOYMENT-HASH, labelled pod-template-hash), RollingUpdate or Recreate, old replica
+/// sets scaled to 0 and kept up to revisionHistoryLimit, and the status and conditions kubectl reads.
+/// A deployment being deleted or paused only has its status kept current.
+/// Each pass reads the deployment and its namespace's replica sets from the API, not from the
+/// informers, so a lagging cache never makes it create or scale twice.
+/// </summary>
+public sealed class DeploymentController : IReconciler
+{
+    private readonly Kubernetes client;
+    private readonly WorkloadInformers informers;
+    private readonly ReplicaSetClaims claims;
+    private readonly LastKnownOwners replicaSetOwners = new();
+    private readonly ILogger logger;
+
+    public DeploymentController(Kubernetes client, WorkloadInformers informers, ILoggerFactory loggers)
+    {
+        this.client = client;
+        this.informers = informers;
+        claims = new ReplicaSetClaims(client);
+        logger = loggers.CreateLogger<DeploymentController>();
+        informers.Deployments.Subscribe(Queue.Add);
+        informers.ReplicaSets.Subscribe(OnReplicaSetChanged);
+    }
+
+    public WorkQueue Queue { get; } = new();
+
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        new ControllerLoop("deployment controller", Queue, this, logger, workers: 4).RunAsync(cancellationToken);
+
+    /// <summary>A replica set's change (its status above all) concerns the deployments that control or could adopt it.</summary>
+    private void OnReplicaSetChanged(string key)
+    {
+        informers.ReplicaSets.TryGet(key, out var replicaSet);
+        var @namespace = key[..key.IndexOf('/')];
+        foreach (var owner in replicaSetOwners.Update(key, replicaSet?.Metadata).Where(owner => owner is { Controller: true, Kind: "Deployment" }))
+            Queue.Add($"{@namespace}/{owner.Name}");
+        if (replicaSet is null || OwnerReferences.ControllerOf(replicaSet.Metadata) is not null)
+            return;
+        foreach (var deployment in informers.Deployments.Items.Where(d =>
+                     d.Metadata.NamespaceProperty == @namespace && LabelSelectors.Matches(d.Spec.Selector, replicaSet.Metadata.Labels)))
+            Queue.Add(ObjectKey.Of(deployment));
+    }
+
+    /// <summary>
+    /// A conflict means another writer got there first (a status update, a finalizer removed): not an
+    /// error worth a warning or a growing backoff; the key is simply looked at again shortly.
+    /// </summary>
+    public async Task<TimeSpan?> ReconcileAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SyncAsync(key, cancellationToken);
+        }
+        catch (Exception e) when (ApiErrors.IsConflict(e))
+        {
+            logger.LogDebug("deployment: {Key}: conflict, looking again", key);
+            return ApiErrors.ConflictRetry;
+        }
+    }
+
+    private async Task<TimeSpan?> SyncAsync(string key, CancellationToken cancellationToken)
+    {
+        var @namespace = key[..key.IndexOf('/')];
+        var name = key[(key.IndexOf('/') + 1)..];
+        V1Deployment deployment;
+        try
+        {
+            deployment = await client.AppsV1.ReadNamespacedDeploymentAsync(name, @namespace, cancellationToken: cancellationToken);
+        }
+        catch (Exception e) when (ApiErrors.IsNotFound(e))
+        {
+            return null;
+        }
+        if (LabelSelectors.IsEmpty(deployment.Spec.Selector))
+        {
+            logger.LogWarning("deployment {Key}: an empty selector would select every pod; ignored", key);
+            return null;
+        }
+
+        var inNamespace = await client.AppsV1.ListNamespacedReplicaSetAsync(@namespace, cancellationToken: cancellationToken);
+        var owned = await claims.ClaimAsync(deployment, inNamespace.Items, cancellationToken);
+        var rollout = new DeploymentRollout(client, deployment, owned);
+        if (deployment.Metadata.DeletionTimestamp is not null || deployment.Spec.Paused == true)
+        {
+            rollout.FindNewReplicaSet();
+            return await rollout.SyncStatusAsync(cancellationToken);
+        }
+        return deployment.Spec.Strategy?.Type == "Recreate"
+            ? await RecreateUpdate.RolloutAsync(client, rollout, cancellationToken)
+            : await RollingUpdate.RolloutAsync(rollout, cancellationToken);
+    }
+}

@@ -1,0 +1,32 @@
+using k8s;
+using k8s.Models;
+
+namespace K3s.Controllers.Runtime;
+
+/// <summary>List and watch sources across all namespaces for the kinds the workload controllers follow.</summary>
+public static class WorkloadSources
+{
+    public static ListWatch<V1Deployment> Deployments(Kubernetes client) => new(
+        async cancellationToken =>
+        {
+            var list = await client.AppsV1.ListDeploymentForAllNamespacesAsync(cancellationToken: cancellationToken);
+            return new ListResult<V1Deployment>(list.Items.ToList(), list.Metadata.ResourceVersion);
+        },
+        (resourceVersion, cancellationToken) => client.AppsV1.WatchListDeploymentForAllNamespacesAsync(resourceVersion: resourceVersion, cancellationToken: cancellationToken));
+
+    public static ListWatch<V1ReplicaSet> ReplicaSets(Kubernetes client) => new(
+        async cancellationToken =>
+        {
+            var list = await client.AppsV1.ListReplicaSetForAllNamespacesAsync(cancellationToken: cancellationToken);
+            return new ListResult<V1ReplicaSet>(list.Items.ToList(), list.Metadata.ResourceVersion);
+        },
+        (resourceVersion, cancellationToken) => client.AppsV1.WatchListReplicaSetForAllNamespacesAsync(resourceVersion: resourceVersion, cancellationToken: cancellationToken));
+
+    public static ListWatch<V1Pod> Pods(Kubernetes client) => new(
+        async cancellationToken =>
+        {
+            var list = await client.CoreV1.ListPodForAllNamespacesAsync(cancellationToken: cancellationToken);
+            return new ListResult<V1Pod>(list.Items.ToList(), list.Metadata.ResourceVersion);
+        },
+        (resourceVersion, cancellationToken) => client.CoreV1.WatchListPodForAllNamespacesAsync(resourceVersion: resourceVersion, cancellationToken: cancellationToken));
+}
