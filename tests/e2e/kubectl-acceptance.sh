@@ -188,7 +188,7 @@ t_watch() {
 t_chunked_list() {
     kubectl create namespace chunked
     for i in 1 2 3 4 5; do kubectl -n chunked create configmap "item-$i" --from-literal=i="$i"; done
-    kubectl -n chunked label configmaps --all batch=five
+    kubectl -n chunked label configmaps item-1 item-2 item-3 item-4 item-5 batch=five
     expect "$(kubectl -n chunked get configmaps -l batch=five --chunk-size=2 -o name | wc -l)" 5
 }
 

@@ -173,12 +173,25 @@ public sealed class ResourceHandler(ObjectStore store, TableConverter tables, Su
     private async Task<JsonObject> PatchAsync(HttpContext context, ResourceDefinition definition, string? @namespace, string name, bool dryRun)
     {
         var cancel = context.RequestAborted;
-        var current = await store.GetAsync(definition, @namespace, name, cancel);
-        var patched = await PatchRequest.ApplyAsync(context.Request, current, definition.DefinedBy is null ? schemas.NodeFor(definition) : null, cancel);
-        await fieldValidation.CheckAsync(context, definition, patched, () => Task.FromResult(current));
-        // A patch applies to the version read; a resourceVersion the patch sets is a precondition.
-        ObjectStore.Metadata(patched)["resourceVersion"] ??= ObjectStore.Metadata(current)["resourceVersion"]?.DeepClone();
-        return await store.UpdateAsync(definition, @namespace, name, patched, dryRun, cancel);
+        var schema = definition.DefinedBy is null ? schemas.NodeFor(definition) : null;
+        var patch = await PatchRequest.ReadAsync(context.Request, schema is not null, cancel);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await store.GetAsync(definition, @namespace, name, cancel);
+            var patched = patch.Apply(current, schema);
+            if (attempt == 1)
+                await fieldValidation.CheckAsync(context, definition, patched, () => Task.FromResult(current));
+            // A patch applies to the version read; a resourceVersion the patch sets is a precondition.
+            ObjectStore.Metadata(patched)["resourceVersion"] ??= ObjectStore.Metadata(current)["resourceVersion"]?.DeepClone();
+            try
+            {
+                return await store.UpdateAsync(definition, @namespace, name, patched, dryRun, cancel);
+            }
+            catch (ApiException conflict) when (PatchRequest.MayRetry(conflict, patched, current, attempt))
+            {
+                // Someone else wrote it between our read and write: apply the patch to what they wrote.
+            }
+        }
     }
 
     private async Task DeleteAsync(HttpContext context, ResourceDefinition definition, string? @namespace, string name, bool dryRun)

@@ -65,22 +65,28 @@ public sealed class SubresourceHandler(ObjectStore store, KindSchemas schemas)
     {
         var request = context.Request;
         var cancel = context.RequestAborted;
-        JsonObject changed;
-        string? expectedVersion;
-        if (request.Method == "PATCH")
+        if (request.Method != "PATCH")
+        {
+            var body = await RequestBody.ReadObjectAsync(request, cancel);
+            return await store.ChangeAsync(definition, @namespace, name, JsonPaths.GetString(body, "metadata.resourceVersion"),
+                item => apply(item, body), dryRun, cancel);
+        }
+        var patch = await PatchRequest.ReadAsync(request, patchSchema is not null, cancel);
+        for (var attempt = 1; ; attempt++)
         {
             var current = await store.GetAsync(definition, @namespace, name, cancel);
-            var currentView = view(current);
-            changed = await PatchRequest.ApplyAsync(request, currentView, patchSchema, cancel);
+            var changed = patch.Apply(view(current), patchSchema);
             // A patch applies to the version read, unless it names one itself.
-            expectedVersion = JsonPaths.GetString(changed, "metadata.resourceVersion") ?? JsonPaths.GetString(current, "metadata.resourceVersion");
+            var expectedVersion = JsonPaths.GetString(changed, "metadata.resourceVersion") ?? JsonPaths.GetString(current, "metadata.resourceVersion");
+            try
+            {
+                return await store.ChangeAsync(definition, @namespace, name, expectedVersion, item => apply(item, changed), dryRun, cancel);
+            }
+            catch (ApiException conflict) when (PatchRequest.MayRetry(conflict, changed, current, attempt))
+            {
+                // Lost a race with another write (a controller's status update): patch what it wrote.
+            }
         }
-        else
-        {
-            changed = await RequestBody.ReadObjectAsync(request, cancel);
-            expectedVersion = JsonPaths.GetString(changed, "metadata.resourceVersion");
-        }
-        return await store.ChangeAsync(definition, @namespace, name, expectedVersion, item => apply(item, changed), dryRun, cancel);
     }
 
     private async Task BindAsync(HttpContext context, ResourceDefinition pods, string? @namespace, string name, bool dryRun)

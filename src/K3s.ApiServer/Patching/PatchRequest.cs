@@ -5,25 +5,50 @@ using Microsoft.AspNetCore.Http;
 
 namespace K3s.ApiServer.Patching;
 
-/// <summary>A PATCH request's body applied to an object, by the patch type its Content-Type names.</summary>
-public static class PatchRequest
+/// <summary>
+/// A PATCH request's body, read once, to apply to an object by the patch type its Content-Type
+/// names — again to a fresh copy if someone else wrote the object meanwhile.
+/// </summary>
+public sealed class PatchRequest
 {
-    /// <param name="schema">The patched object's schema, for a strategic merge patch; null where there is none (custom resources).</param>
-    public static async Task<JsonObject> ApplyAsync(HttpRequest request, JsonObject current, IPatchSchema? schema, CancellationToken cancellationToken)
+    private readonly string mediaType;
+    private readonly JsonNode? patch;
+
+    private PatchRequest(string mediaType, JsonNode? patch)
+    {
+        this.mediaType = mediaType;
+        this.patch = patch;
+    }
+
+    /// <summary>How many times a patch that names no resourceVersion is applied again after losing a race with another write.</summary>
+    public const int Attempts = 5;
+
+    /// <param name="strategic">Whether the kind takes strategic merge patches (built-in kinds only, as upstream).</param>
+    public static async Task<PatchRequest> ReadAsync(HttpRequest request, bool strategic, CancellationToken cancellationToken)
     {
         var mediaType = RequestBody.MediaType(request);
         if (mediaType == RequestBody.ApplyPatch)
             throw new ApiException(415, "UnsupportedMediaType", "server-side apply is not supported yet; use client-side apply (kubectl apply without --server-side)");
-        if (mediaType == RequestBody.StrategicMergePatch && schema is null)
+        if (mediaType == RequestBody.StrategicMergePatch && !strategic)
             throw new ApiException(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
-        var patch = await RequestBody.ReadAsync(request, cancellationToken);
-        var patched = mediaType switch
-        {
-            RequestBody.JsonPatch => JsonPatch.Apply(current, patch),
-            RequestBody.MergePatch => JsonMergePatch.Apply(current.DeepClone(), patch),
-            RequestBody.StrategicMergePatch => StrategicMergePatch.Apply(current, patch ?? throw ApiException.BadRequest("the patch is empty"), schema),
-            _ => throw ApiException.UnsupportedMediaType(mediaType),
-        } as JsonObject ?? throw ApiException.BadRequest("the patch does not leave an object");
-        return patched;
+        if (mediaType is not (RequestBody.JsonPatch or RequestBody.MergePatch or RequestBody.StrategicMergePatch))
+            throw ApiException.UnsupportedMediaType(mediaType);
+        return new PatchRequest(mediaType, await RequestBody.ReadAsync(request, cancellationToken));
     }
+
+    /// <param name="schema">The patched object's schema, for a strategic merge patch.</param>
+    public JsonObject Apply(JsonObject current, IPatchSchema? schema) => mediaType switch
+    {
+        RequestBody.JsonPatch => JsonPatch.Apply(current, patch),
+        RequestBody.MergePatch => JsonMergePatch.Apply(current.DeepClone(), patch),
+        _ => StrategicMergePatch.Apply(current, patch ?? throw ApiException.BadRequest("the patch is empty"), schema),
+    } as JsonObject ?? throw ApiException.BadRequest("the patch does not leave an object");
+
+    /// <summary>
+    /// Whether a conflict on writing <paramref name="patched"/> is a lost race to retry rather than the
+    /// client's precondition: the patch left the version it was applied to as it was.
+    /// </summary>
+    public static bool MayRetry(ApiException conflict, JsonObject patched, JsonObject current, int attempt) =>
+        conflict.Code == 409 && conflict.Reason == "Conflict" && attempt < Attempts
+        && JsonPaths.GetString(patched, "metadata.resourceVersion") == JsonPaths.GetString(current, "metadata.resourceVersion");
 }
