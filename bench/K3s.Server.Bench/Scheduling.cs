@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using k8s;
+using k8s.Models;
+
+namespace K3s.Server.Bench;
+
+/// <summary>The scheduler's throughput: Ready nodes registered through the API (as kubelets would), then pending pods to bind.</summary>
+internal static class Scheduling
+{
+    /// <summary>Seconds from the first pod created until every pod has a node.</summary>
+    public static async Task<double> BindAllAsync(string kubeconfig, int nodes, int pods)
+    {
+        using var admin = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+        for (var n = 0; n < nodes; n++)
+            await admin.CoreV1.CreateNodeAsync(Node($"bench-node-{n}"));
+        await admin.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "scheduling" } });
+
+        var clock = Stopwatch.StartNew();
+        var clients = Enumerable.Range(0, 8).Select(_ => new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig))).ToList();
+        var next = -1;
+        await Task.WhenAll(clients.Select(async client =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < pods)
+                await client.CoreV1.CreateNamespacedPodAsync(Pod($"p-{i}"), "scheduling");
+        }));
+        foreach (var client in clients)
+            client.Dispose();
+        while (true)
+        {
+            var pending = await admin.CoreV1.ListNamespacedPodAsync("scheduling", fieldSelector: "spec.nodeName=");
+            if (pending.Items.Count == 0)
+                return clock.Elapsed.TotalSeconds;
+            if (clock.Elapsed > TimeSpan.FromMinutes(5))
+                throw new TimeoutException($"{pending.Items.Count} pods still pending after 5 minutes");
+            await Task.Delay(50);
+        }
+    }
+
+    private static V1Node Node(string name) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["kubernetes.io/hostname"] = name } },
+        Status = new V1NodeStatus
+        {
+            Conditions = [new V1NodeCondition { Type = "Ready", Status = "True", LastHeartbeatTime = DateTime.UtcNow, LastTransitionTime = DateTime.UtcNow }],
+            Allocatable = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("8"), ["memory"] = new("16Gi"), ["pods"] = new("110") },
+            Capacity = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("8"), ["memory"] = new("16Gi"), ["pods"] = new("110") },
+        },
+    };
+
+    private static V1Pod Pod(string name) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name },
+        Spec = new V1PodSpec
+        {
+            Containers =
+            [
+                new V1Container
+                {
+                    Name = "c",
+                    Image = "busybox",
+                    Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("50m"), ["memory"] = new("64Mi") } },
+                },
+            ],
+        },
+    };
+}
