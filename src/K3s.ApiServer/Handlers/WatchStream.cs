@@ -109,12 +109,14 @@ public static class WatchStream
     private static bool Flag(IQueryCollection query, string name) =>
         query.TryGetValue(name, out var value) && value.ToString() is "true" or "1";
 
+    private static readonly byte[] EventEnd = "}\n"u8.ToArray();
+
     /// <summary>An event around an object already written as JSON (shared by every watcher of a change).</summary>
     private static async Task WriteEventAsync(HttpResponse response, string type, byte[] json, CancellationToken cancel)
     {
         await response.Body.WriteAsync(Encoding.UTF8.GetBytes($"{{\"type\":\"{type}\",\"object\":"), cancel);
         await response.Body.WriteAsync(json, cancel);
-        await response.Body.WriteAsync("}\n"u8.ToArray(), cancel);
+        await response.Body.WriteAsync(EventEnd, cancel);
     }
 
     private static Task WriteEventAsync(HttpResponse response, string type, JsonObject item, CancellationToken cancel)

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using Google.Protobuf;
 using K3s.ApiServer.Machinery;
 using K3s.ApiServer.Resources;
 using K3s.Core.Etcd;
@@ -71,14 +70,7 @@ public sealed class KindWatch(IEtcdStore etcd, ResourceDefinition definition, in
         try
         {
             var output = Channel.CreateUnbounded<WatchResponse>(new UnboundedChannelOptions { SingleReader = true });
-            var prefix = definition.KeyPrefix;
-            var started = await etcd.WatchAsync(1, new WatchCreateRequest
-            {
-                Key = ByteString.CopyFromUtf8(prefix),
-                RangeEnd = ByteString.CopyFromUtf8(prefix[..^1] + (char)(prefix[^1] + 1)),
-                StartRevision = afterRevision > 0 ? afterRevision + 1 : 0,
-                PrevKv = true,
-            }, output.Writer, stopping.Token);
+            var started = await etcd.WatchAsync(1, ObjectStore.WatchRequest(definition.KeyPrefix, afterRevision), output.Writer, stopping.Token);
             // The created response carries the revision a watch from "now" starts after.
             var created = await output.Reader.ReadAsync(stopping.Token);
             lock (gate)

@@ -361,13 +361,7 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock, int watchCa
     {
         var prefix = definition.ListPrefix(@namespace);
         var output = Channel.CreateUnbounded<WatchResponse>(new UnboundedChannelOptions { SingleReader = true });
-        var watch = await etcd.WatchAsync(1, new WatchCreateRequest
-        {
-            Key = Bytes(prefix),
-            RangeEnd = Bytes(PrefixEnd(prefix)),
-            StartRevision = afterRevision > 0 ? afterRevision + 1 : 0,
-            PrevKv = true,
-        }, output.Writer, cancellationToken);
+        var watch = await etcd.WatchAsync(1, WatchRequest(prefix, afterRevision), output.Writer, cancellationToken);
         var changes = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pump = Task.Run(async () =>
@@ -397,6 +391,15 @@ public sealed class ObjectStore(IEtcdStore etcd, TimeProvider clock, int watchCa
         }, CancellationToken.None);
         return new OwnWatch(watch, changes.Reader, pump, stop);
     }
+
+    /// <summary>A datastore watch of every key under a prefix after a revision (0: from now), with each change's previous value.</summary>
+    internal static WatchCreateRequest WatchRequest(string prefix, long afterRevision) => new()
+    {
+        Key = Bytes(prefix),
+        RangeEnd = Bytes(PrefixEnd(prefix)),
+        StartRevision = afterRevision > 0 ? afterRevision + 1 : 0,
+        PrevKv = true,
+    };
 
     /// <summary>A datastore event as the API's change: DELETED carries the last state at the deletion's revision.</summary>
     internal static WatchEvent ToWatchEvent(ResourceDefinition definition, Event @event)

@@ -1,3 +1,4 @@
+using K3s.Controllers.Runtime;
 using k8s.Models;
 using K3s.Controllers.Scheduling;
 
@@ -19,7 +20,7 @@ public static class ServiceBackends
         foreach (var pod in pods)
         {
             if (pod.Metadata.NamespaceProperty != service.Metadata.NamespaceProperty
-                || !Selectors.MatchesMap(selector, pod.Metadata.Labels)
+                || !LabelSelectors.MatchesMap(selector, pod.Metadata.Labels)
                 || string.IsNullOrEmpty(pod.Status?.PodIP)
                 || pod.Status.Phase is "Succeeded" or "Failed")
                 continue;

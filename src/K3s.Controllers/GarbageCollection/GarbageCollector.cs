@@ -76,24 +76,7 @@ public sealed class GarbageCollector : IReconciler
         }
     }
 
-    /// <summary>
-    /// A conflict means another writer got there first (a status update, a finalizer removed): not an
-    /// error worth a warning or a growing backoff; the key is simply looked at again shortly.
-    /// </summary>
     public async Task<TimeSpan?> ReconcileAsync(string queueKey, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await SyncAsync(queueKey, cancellationToken);
-        }
-        catch (Exception e) when (ApiErrors.IsConflict(e))
-        {
-            logger.LogDebug("garbage collector: {Key}: conflict, looking again", queueKey);
-            return ApiErrors.ConflictRetry;
-        }
-    }
-
-    private async Task<TimeSpan?> SyncAsync(string queueKey, CancellationToken cancellationToken)
     {
         var separator = queueKey.IndexOf('|');
         var resource = resources[int.Parse(queueKey[..separator], CultureInfo.InvariantCulture)];

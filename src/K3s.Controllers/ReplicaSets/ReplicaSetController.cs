@@ -54,24 +54,7 @@ public sealed class ReplicaSetController : IReconciler
             Queue.Add(ObjectKey.Of(replicaSet));
     }
 
-    /// <summary>
-    /// A conflict means another writer got there first (a status update, a finalizer removed): not an
-    /// error worth a warning or a growing backoff; the key is simply looked at again shortly.
-    /// </summary>
     public async Task<TimeSpan?> ReconcileAsync(string key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await SyncAsync(key, cancellationToken);
-        }
-        catch (Exception e) when (ApiErrors.IsConflict(e))
-        {
-            logger.LogDebug("replicaset: {Key}: conflict, looking again", key);
-            return ApiErrors.ConflictRetry;
-        }
-    }
-
-    private async Task<TimeSpan?> SyncAsync(string key, CancellationToken cancellationToken)
     {
         var @namespace = key[..key.IndexOf('/')];
         var name = key[(key.IndexOf('/') + 1)..];

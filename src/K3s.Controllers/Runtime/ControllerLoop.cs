@@ -4,7 +4,8 @@ namespace K3s.Controllers.Runtime;
 
 /// <summary>
 /// Workers that take keys from a queue and reconcile them: a success forgets the key's backoff (and
-/// requeues it if the reconciler asked), a failure puts it back after its next backoff delay.
+/// requeues it if the reconciler asked), a write conflict puts it back shortly, and any other failure
+/// puts it back after its next backoff delay.
 /// </summary>
 public sealed class ControllerLoop(string name, WorkQueue queue, IReconciler reconciler, ILogger logger, int workers = 1)
 {
@@ -34,6 +35,14 @@ public sealed class ControllerLoop(string name, WorkQueue queue, IReconciler rec
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception e) when (ApiErrors.IsConflict(e))
+            {
+                // Another writer got there first (a status update, a finalizer removed): not worth a
+                // warning or a growing backoff; the key is simply looked at again shortly.
+                logger.LogDebug("{Controller}: {Key}: conflict, looking again", name, key);
+                queue.Forget(key);
+                queue.AddAfter(key, ApiErrors.ConflictRetry);
             }
             catch (Exception e)
             {

@@ -1,3 +1,4 @@
+using K3s.Controllers.Runtime;
 namespace K3s.Controllers.Scheduling;
 
 /// <summary>
@@ -9,9 +10,9 @@ public sealed class NodeAffinityFilter : INodeFilter
     public IReadOnlyList<string> Check(PendingPod pod, NodeState node)
     {
         var spec = pod.Pod.Spec;
-        var selected = spec.NodeSelector is null || Selectors.MatchesMap(spec.NodeSelector, node.Labels);
+        var selected = spec.NodeSelector is null || LabelSelectors.MatchesMap(spec.NodeSelector, node.Labels);
         var required = spec.Affinity?.NodeAffinity?.RequiredDuringSchedulingIgnoredDuringExecution;
-        var affine = required is null || required.NodeSelectorTerms.Any(term => Selectors.Matches(term, node.Node));
+        var affine = required is null || required.NodeSelectorTerms.Any(term => NodeSelectorTerms.Matches(term, node.Node));
         return selected && affine ? [] : ["node(s) didn't match Pod's node affinity/selector"];
     }
 }

@@ -1,3 +1,4 @@
+using K3s.Controllers.Runtime;
 using k8s.Models;
 
 namespace K3s.Controllers.Scheduling;
@@ -54,7 +55,7 @@ public sealed class PodAntiAffinityFilter : INodeFilter
         IList<string> namespaces = term.Namespaces is { Count: > 0 } listed ? listed : [owner.Metadata.NamespaceProperty];
         var anyNamespace = term.NamespaceSelector is { MatchLabels: null or { Count: 0 }, MatchExpressions: null or { Count: 0 } };
         return (anyNamespace || namespaces.Contains(other.Metadata.NamespaceProperty))
-            && Selectors.Matches(term.LabelSelector, other.Metadata.Labels);
+            && LabelSelectors.Matches(term.LabelSelector, other.Metadata.Labels);
     }
 
     private static void Avoid(HashSet<(string, string)> domains, V1PodAffinityTerm term, NodeState node)
