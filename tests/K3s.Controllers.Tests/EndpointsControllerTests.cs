@@ -57,7 +57,7 @@ public sealed class EndpointsControllerTests(ClusterFixture cluster) : IClassFix
 
         // A pod turning ready moves to the ready addresses; a pod deleted leaves them.
         await ReportRunningAsync(client, ns, "web-c", "10.42.0.12", ready: true);
-        await DeleteByPathAsync(client, $"/api/v1/namespaces/{ns}/pods/web-a");
+        await client.CoreV1.DeleteNamespacedPodAsync("web-a", ns);
         await Eventually.HoldsAsync(async () =>
         {
             var subset = (await ReadEndpointsAsync(client, ns, "web"))?.Subsets?.SingleOrDefault();
@@ -65,17 +65,10 @@ public sealed class EndpointsControllerTests(ClusterFixture cluster) : IClassFix
         }, "the Endpoints follow the pods");
 
         // The service deleted takes its endpoints with it.
-        await DeleteByPathAsync(client, $"/api/v1/namespaces/{ns}/services/web");
+        await client.CoreV1.DeleteNamespacedServiceAsync("web", ns);
         await Eventually.HoldsAsync(async () => await ReadEndpointsAsync(client, ns, "web") is null && (await SlicesAsync(client, ns, "web")).Count == 0,
             "the Endpoints and slices of a deleted service are gone");
     }
-
-    /// <summary>
-    /// Deletes by path: this API server answers the immediate deletion of a pod or service with a Status,
-    /// where KubernetesClient's typed call expects the deleted object (as upstream returns it).
-    /// </summary>
-    private static async Task DeleteByPathAsync(Kubernetes client, string path) =>
-        await new K3s.Controllers.Runtime.RawApi(client).DeleteAsync(path, CancellationToken.None);
 
     private static List<string> Ips(IList<V1EndpointAddress>? addresses) => (addresses ?? []).Select(address => address.Ip).Order().ToList();
 

@@ -8,7 +8,7 @@ namespace K3s.Controllers.Endpoints;
 /// The discovery.k8s.io/v1 EndpointSlices of a service: IPv4, one slice per set of resolved ports,
 /// labelled with the service name and this controller as manager, owned by the service. A service
 /// without backends keeps one empty slice, as upstream. Names derive from the service and the
-/// ports, so a second pass finds the slice it made.
+/// ports, so a slice created twice is refused as AlreadyExists rather than duplicated.
 /// </summary>
 public static class EndpointSliceBuilder
 {

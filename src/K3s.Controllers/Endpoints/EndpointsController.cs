@@ -75,24 +75,49 @@ public sealed class EndpointsController : IReconciler
         await client.CoreV1.ReplaceNamespacedEndpointsAsync(current, name, @namespace, cancellationToken: cancellationToken);
     }
 
+    /// <summary>
+    /// Each desired slice updates the slice with the same ports, else takes over a slice no longer
+    /// needed (so the empty placeholder becomes the first real slice, and readers never see both),
+    /// else is created; slices left over are deleted.
+    /// </summary>
     private async Task ApplySlicesAsync(V1Service service, List<V1EndpointSlice> desired, CancellationToken cancellationToken)
     {
         var @namespace = service.Metadata.NamespaceProperty;
-        var existing = (await ListSlicesAsync(@namespace, service.Metadata.Name, cancellationToken)).ToDictionary(slice => slice.Metadata.Name);
+        var existing = (await ListSlicesAsync(@namespace, service.Metadata.Name, cancellationToken)).ToList();
+        var unmatched = new List<V1EndpointSlice>();
         foreach (var slice in desired)
         {
-            if (!existing.Remove(slice.Metadata.Name, out var current))
+            var same = existing.FirstOrDefault(current => Same(current.Ports, slice.Ports));
+            if (same is null)
+                unmatched.Add(slice);
+            else
+            {
+                existing.Remove(same);
+                await UpdateSliceAsync(same, slice, cancellationToken);
+            }
+        }
+        foreach (var slice in unmatched)
+        {
+            if (existing.Count == 0)
             {
                 await client.DiscoveryV1.CreateNamespacedEndpointSliceAsync(slice, @namespace, cancellationToken: cancellationToken);
                 continue;
             }
-            if (Same(current.Endpoints, slice.Endpoints) && Same(current.Ports, slice.Ports) && Same(current.Metadata.Labels, slice.Metadata.Labels))
-                continue;
-            slice.Metadata.ResourceVersion = current.Metadata.ResourceVersion;
-            await client.DiscoveryV1.ReplaceNamespacedEndpointSliceAsync(slice, slice.Metadata.Name, @namespace, cancellationToken: cancellationToken);
+            var reused = existing[0];
+            existing.RemoveAt(0);
+            await UpdateSliceAsync(reused, slice, cancellationToken);
         }
-        foreach (var stale in existing.Values)
+        foreach (var stale in existing)
             await DeleteSliceAsync(stale, cancellationToken);
+    }
+
+    private async Task UpdateSliceAsync(V1EndpointSlice current, V1EndpointSlice desired, CancellationToken cancellationToken)
+    {
+        if (Same(current.Endpoints, desired.Endpoints) && Same(current.Ports, desired.Ports) && Same(current.Metadata.Labels, desired.Metadata.Labels))
+            return;
+        desired.Metadata.Name = current.Metadata.Name;
+        desired.Metadata.ResourceVersion = current.Metadata.ResourceVersion;
+        await client.DiscoveryV1.ReplaceNamespacedEndpointSliceAsync(desired, desired.Metadata.Name, desired.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
     }
 
     /// <summary>The service is gone: so are its Endpoints and the slices this controller made for it.</summary>
