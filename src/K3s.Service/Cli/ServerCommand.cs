@@ -1,4 +1,5 @@
 using System.CommandLine;
+using K3s.Service.Hosting;
 using K3s.Service.Roles;
 
 namespace K3s.Service.Cli;
@@ -80,7 +81,7 @@ internal sealed class ServerCommand : Command
         {
             var options = Resolve(SettingBinder.Load(parseResult, config, environment));
             if (!reportSettings)
-                return ServerRunner.RunAsync(options, parseResult.InvocationConfiguration.Error, cancellationToken);
+                return WindowsServiceHosting.RunAsync(stopping => ServerRunner.RunAsync(options, parseResult.InvocationConfiguration.Error, stopping), cancellationToken);
             SettingsReport.Write(parseResult.InvocationConfiguration.Error, "k3sps server: settings", options);
             return Task.FromResult(ExitCodes.Success);
         });
