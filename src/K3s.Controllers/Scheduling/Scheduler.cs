@@ -11,7 +11,7 @@ namespace K3s.Controllers.Scheduling;
 /// <summary>
 /// kube-scheduler, smaller: places the pods that name this scheduler and no node yet. Decisions are
 /// made one at a time over a snapshot of the caches and the node chosen is assumed at once, so the
-/// workers can bind (POST pods/NAME/binding), set PodScheduled and write the event concurrently
+/// workers can bind (POST pods/NAME/binding, which also sets PodScheduled) and write the event concurrently
 /// without two decisions counting the same free room. A pod that fits nowhere gets PodScheduled=False
 /// and a FailedScheduling event, and is tried again after a backoff, or at once when a node changes
 /// or a pod goes (which may have made room).
@@ -100,16 +100,9 @@ public sealed class Scheduler : IReconciler
             assumed.TryRemove(key, out _);
             throw;
         }
+        // The binding set PodScheduled=True in the same write, as upstream's binding storage does.
         unschedulable.TryRemove(key, out _);
         logger.LogDebug("scheduled {Pod} on {Node}", key, node);
-        try
-        {
-            await PodScheduledCondition.SetAsync(client, pod, "True", null, null, cancellationToken);
-        }
-        catch (HttpOperationException e)
-        {
-            logger.LogDebug("{Pod}: PodScheduled not set: {Error}", key, e.Message);
-        }
         await events.RecordAsync(EventRecorder.About(pod), EventRecorder.Normal, "Scheduled",
             $"Successfully assigned {@namespace}/{name} to {node}", cancellationToken);
         return null;
