@@ -6,6 +6,7 @@ using K3s.ApiServer.Schema;
 using K3s.ApiServer.Resources;
 using K3s.ApiServer.Security;
 using K3s.ApiServer.Storage;
+using K3s.ApiServer.Strategies;
 using K3s.ApiServer.Tables;
 using K3s.Core.Etcd;
 using K3s.Core.Tls;
@@ -29,6 +30,12 @@ public sealed record ApiServerOptions(IPEndPoint Listen, ClusterCertificates Cer
 
     /// <summary>How often a quiet watch that allows bookmarks is told how far it has seen (upstream: about a minute).</summary>
     public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long new pods tolerate a not-ready node by default (--default-not-ready-toleration-seconds).</summary>
+    public long DefaultNotReadyTolerationSeconds { get; init; } = DefaultTolerationSeconds.DefaultSeconds;
+
+    /// <summary>How long new pods tolerate an unreachable node by default (--default-unreachable-toleration-seconds).</summary>
+    public long DefaultUnreachableTolerationSeconds { get; init; } = DefaultTolerationSeconds.DefaultSeconds;
 }
 
 /// <summary>
@@ -58,7 +65,8 @@ public sealed class ApiServerHost : IAsyncDisposable
     {
         loggers ??= NullLoggerFactory.Instance;
         var authorizer = new AllowAuthenticated();
-        var registry = ResourceRegistry.BuiltIn(authorizer);
+        var registry = ResourceRegistry.BuiltIn(authorizer,
+            new DefaultTolerationSeconds(options.DefaultNotReadyTolerationSeconds, options.DefaultUnreachableTolerationSeconds));
         var store = new ObjectStore(etcd, TimeProvider.System);
         await SystemNamespaces.EnsureAsync(store, registry, cancellationToken);
         var customResources = new CustomResourceRegistrar(store, registry, loggers.CreateLogger("K3s.ApiServer.CustomResources"));

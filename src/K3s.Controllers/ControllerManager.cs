@@ -2,6 +2,7 @@ using k8s;
 using K3s.Controllers.Bootstrap;
 using K3s.Controllers.Endpoints;
 using K3s.Controllers.Namespaces;
+using K3s.Controllers.NodeLifecycle;
 using K3s.Controllers.Runtime;
 using K3s.Controllers.Scheduling;
 using K3s.Controllers.Services;
@@ -36,11 +37,11 @@ public sealed class ControllerManager : IAsyncDisposable
     /// <summary>
     /// Campaigns for the kube-controller-manager lease in kube-system and, while this server holds it,
     /// runs the controllers and the scheduler, so of several servers on one datastore one runs them at
-    /// a time. Without <paramref name="cluster"/> the bootstrap objects and kube-root-ca.crt are not made
+    /// a time. <paramref name="nodeLifecycle"/> defaults to upstream's node monitor settings. Without <paramref name="cluster"/> the bootstrap objects and kube-root-ca.crt are not made
     /// (they need the API server's address and CA) and cluster IPs come from the default service network.
     /// </summary>
     public static ControllerManager Start(Kubernetes client, ILoggerFactory loggers, TimeSpan? resyncPeriod = null, ClusterSettings? cluster = null,
-        LeaderElector? elector = null)
+        LeaderElector? elector = null, NodeLifecycleOptions? nodeLifecycle = null)
     {
         var stopping = new CancellationTokenSource();
         var resync = resyncPeriod ?? DefaultResyncPeriod;
@@ -55,6 +56,7 @@ public sealed class ControllerManager : IAsyncDisposable
                 new ServiceController(client, new ServiceNetwork(cluster?.ServiceCidr ?? ClusterSettings.DefaultServiceCidr), loggers, resync).RunAsync(leading),
                 new EndpointsController(client, loggers, resync).RunAsync(leading),
                 new ServiceAccountController(client, loggers, resync).RunAsync(leading),
+                new NodeLifecycleController(client, nodeLifecycle, loggers, resync).RunAsync(leading),
             ];
             if (cluster is not null)
             {

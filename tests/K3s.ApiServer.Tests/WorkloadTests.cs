@@ -97,6 +97,31 @@ public abstract class WorkloadTests<TServer>(TServer server) : InFreshNamespace<
     }
 
     [Fact]
+    public async Task A_created_pod_tolerates_not_ready_and_unreachable_nodes_for_300_seconds_unless_it_says_otherwise()
+    {
+        V1Pod Pod(string name, params V1Toleration[] tolerations) => new()
+        {
+            Metadata = new V1ObjectMeta { Name = name },
+            Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "busybox" }], Tolerations = tolerations },
+        };
+
+        var plain = await Client.CoreV1.CreateNamespacedPodAsync(Pod("plain"), Ns);
+        Assert.Equal(
+            [("node.kubernetes.io/not-ready", "Exists", "NoExecute", (long?)300), ("node.kubernetes.io/unreachable", "Exists", "NoExecute", 300)],
+            plain.Spec.Tolerations.Select(t => (t.Key, t.OperatorProperty, t.Effect, t.TolerationSeconds)));
+
+        var own = new V1Toleration { Key = "node.kubernetes.io/unreachable", OperatorProperty = "Exists", Effect = "NoExecute", TolerationSeconds = 60 };
+        var patient = await Client.CoreV1.CreateNamespacedPodAsync(Pod("patient", own), Ns);
+        Assert.Equal(
+            [("node.kubernetes.io/unreachable", (long?)60), ("node.kubernetes.io/not-ready", 300)],
+            patient.Spec.Tolerations.Select(t => (t.Key, t.TolerationSeconds)));
+
+        // Tolerating every taint covers both already.
+        var anything = await Client.CoreV1.CreateNamespacedPodAsync(Pod("anything", new V1Toleration { OperatorProperty = "Exists" }), Ns);
+        Assert.Single(anything.Spec.Tolerations);
+    }
+
+    [Fact]
     public async Task A_pod_is_bound_once_and_selected_by_node()
     {
         var pod = new V1Pod

@@ -1,5 +1,6 @@
 using K3s.ApiServer.Resources.Kinds;
 using K3s.ApiServer.Security;
+using K3s.ApiServer.Strategies;
 
 namespace K3s.ApiServer.Resources;
 
@@ -52,7 +53,7 @@ public sealed class ResourceRegistry
         }
     }
 
-    /// <summary>Every built-in kind; the reviews ask <paramref name="authorizer"/>.</summary>
-    public static ResourceRegistry BuiltIn(IAuthorizer? authorizer = null) =>
-        new([.. CoreKinds.All(), .. AppsKinds.All(), .. BatchKinds.All(), .. ClusterKinds.All(), .. ReviewKinds.All(authorizer ?? new AllowAuthenticated())]);
+    /// <summary>Every built-in kind; the reviews ask <paramref name="authorizer"/>, new pods get <paramref name="defaultTolerations"/>.</summary>
+    public static ResourceRegistry BuiltIn(IAuthorizer? authorizer = null, DefaultTolerationSeconds? defaultTolerations = null) =>
+        new([.. CoreKinds.All(defaultTolerations), .. AppsKinds.All(), .. BatchKinds.All(), .. ClusterKinds.All(), .. ReviewKinds.All(authorizer ?? new AllowAuthenticated())]);
 }

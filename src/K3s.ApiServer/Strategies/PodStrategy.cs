@@ -7,8 +7,10 @@ namespace K3s.ApiServer.Strategies;
 /// Pods: a defaulted spec, the tolerations the DefaultTolerationSeconds admission adds, born Pending
 /// with a QoS class; once created only images, tolerations (added) and deadlines may change.
 /// </summary>
-public sealed class PodStrategy : ResourceStrategy
+public sealed class PodStrategy(DefaultTolerationSeconds? tolerations = null) : ResourceStrategy
 {
+    private readonly DefaultTolerationSeconds defaultTolerations = tolerations ?? new DefaultTolerationSeconds();
+
     public override void PrepareForCreate(JsonObject item)
     {
         var spec = item["spec"] as JsonObject ?? [];
@@ -16,7 +18,7 @@ public sealed class PodStrategy : ResourceStrategy
         PodSpecDefaults.Apply(spec);
         spec["priority"] ??= 0;
         spec["preemptionPolicy"] ??= "PreemptLowerPriority";
-        AddDefaultTolerations(spec);
+        defaultTolerations.Apply(spec);
         item["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = QosClass(spec) };
     }
 
@@ -48,19 +50,6 @@ public sealed class PodStrategy : ResourceStrategy
         if (JsonPaths.GetString(pod, "spec.nodeName") is null)
             spec.Remove("nodeName");
         return spec;
-    }
-
-    /// <summary>Evicted after 300 s on a node that is not ready or unreachable, unless the pod says otherwise.</summary>
-    private static void AddDefaultTolerations(JsonObject spec)
-    {
-        var tolerations = spec["tolerations"] as JsonArray ?? [];
-        foreach (var key in new[] { "node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable" })
-        {
-            if (tolerations.OfType<JsonObject>().Any(t => (string?)t["key"] == key && (string?)t["effect"] is null or "NoExecute"))
-                continue;
-            tolerations.Add(new JsonObject { ["key"] = key, ["operator"] = "Exists", ["effect"] = "NoExecute", ["tolerationSeconds"] = 300 });
-        }
-        spec["tolerations"] = tolerations;
     }
 
     /// <summary>Guaranteed when every container's requests equal its cpu and memory limits; BestEffort with none at all.</summary>

@@ -41,6 +41,15 @@ public static class ClusterSources
         },
         (resourceVersion, cancellationToken) => client.CoreV1.WatchListNamespaceAsync(resourceVersion: resourceVersion, cancellationToken: cancellationToken));
 
+    /// <summary>The leases of one namespace (kubelets renew theirs in kube-node-lease).</summary>
+    public static ListWatch<V1Lease> Leases(Kubernetes client, string @namespace) => new(
+        async cancellationToken =>
+        {
+            var list = await client.CoordinationV1.ListNamespacedLeaseAsync(@namespace, cancellationToken: cancellationToken);
+            return new ListResult<V1Lease>(list.Items.ToList(), list.Metadata.ResourceVersion);
+        },
+        (resourceVersion, cancellationToken) => client.CoordinationV1.WatchListNamespacedLeaseAsync(@namespace, resourceVersion: resourceVersion, cancellationToken: cancellationToken));
+
     /// <summary>Service accounts of one name in every namespace (the controller cares only about "default").</summary>
     public static ListWatch<V1ServiceAccount> ServiceAccountsNamed(Kubernetes client, string name) => new(
         async cancellationToken =>

@@ -3,10 +3,11 @@ using k8s.Models;
 namespace K3s.Controllers.Scheduling;
 
 /// <summary>
-/// Only Ready nodes take pods. Upstream, the node lifecycle controller taints a node that is not
-/// Ready (not-ready) or not heard from (unreachable) with NoSchedule and the scheduler filters on
-/// the taint; here the condition itself counts as that taint, so pods that tolerate it (DaemonSet
-/// pods) still fit and the message is the one upstream gives.
+/// Only Ready nodes take pods. The node lifecycle controller taints a node that is not Ready
+/// (not-ready) or not heard from (unreachable) with NoSchedule and <see cref="TaintFilter"/> keeps
+/// pods off through the taint; the condition counts as that taint here as well, for the moment
+/// between a node turning (or registering) not Ready and the taint landing. Pods that tolerate it
+/// (DaemonSet pods) still fit and the message is the one upstream gives.
 /// </summary>
 public sealed class NodeReadinessFilter : INodeFilter
 {

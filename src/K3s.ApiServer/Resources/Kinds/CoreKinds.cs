@@ -11,7 +11,8 @@ public static class CoreKinds
     private static ResourceDefinition Core(string kind, string plural, bool namespaced, params string[] shortNames) =>
         new("", "v1", kind, plural, namespaced, shortNames);
 
-    public static IEnumerable<ResourceDefinition> All() =>
+    /// <param name="defaultTolerations">What pods created without not-ready and unreachable tolerations get (upstream's defaults without it).</param>
+    public static IEnumerable<ResourceDefinition> All(DefaultTolerationSeconds? defaultTolerations = null) =>
     [
         Core("Namespace", "namespaces", false, "ns") with
         {
@@ -47,7 +48,7 @@ public static class CoreKinds
         },
         Core("Pod", "pods", true, "po") with
         {
-            Strategy = new PodStrategy(),
+            Strategy = new PodStrategy(defaultTolerations),
             HasStatus = true,
             ReturnsDeletedObject = true,
             FieldLabels = ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"],
