@@ -15,7 +15,10 @@ public sealed class ClusterSnapshot
         var byName = Nodes.ToDictionary(node => node.Name);
         foreach (var pod in pods)
         {
-            var nodeName = string.IsNullOrEmpty(pod.Spec?.NodeName) ? assumed.GetValueOrDefault(ObjectKey.Of(pod)) : pod.Spec.NodeName;
+            // Only a pod without a node needs its key (to look for it among the assumed): most have a node.
+            var nodeName = !string.IsNullOrEmpty(pod.Spec?.NodeName) ? pod.Spec.NodeName
+                : assumed.Count > 0 ? assumed.GetValueOrDefault(ObjectKey.Of(pod))
+                : null;
             if (nodeName is not null && byName.TryGetValue(nodeName, out var node) && Occupies(pod))
                 node.Add(pod);
         }

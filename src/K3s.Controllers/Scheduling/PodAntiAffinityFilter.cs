@@ -22,12 +22,15 @@ public sealed class PodAntiAffinityFilter : INodeFilter
         var terms = Terms(pod);
         foreach (var node in snapshot.Nodes)
         {
+            // Plain loops: this runs for every pod in the cluster at every decision, and most pods have no terms.
             foreach (var placed in node.Pods)
             {
-                foreach (var term in terms.Where(term => Selects(term, pod, placed)))
-                    Avoid(avoidedByPod, term, node);
-                foreach (var term in Terms(placed).Where(term => Selects(term, placed, pod)))
-                    Avoid(avoidedByOthers, term, node);
+                foreach (var term in terms)
+                    if (Selects(term, pod, placed))
+                        Avoid(avoidedByPod, term, node);
+                foreach (var term in Terms(placed))
+                    if (Selects(term, placed, pod))
+                        Avoid(avoidedByOthers, term, node);
             }
         }
     }
