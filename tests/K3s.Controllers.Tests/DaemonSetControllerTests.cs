@@ -64,6 +64,9 @@ public sealed class DaemonSetControllerTests(ClusterFixture cluster) : IClassFix
         var revisions = (await client.AppsV1.ListNamespacedControllerRevisionAsync(ns)).Items.OrderBy(r => r.Revision).ToList();
         Assert.Equal([1L, 2L], revisions.Select(r => r.Revision));
         Assert.NotEmpty(await EventsAboutAsync(client, ns, "agent", "SuccessfulDelete"));
+        var rollout = await Kubectl.RunAsync(cluster, "rollout", "status", "daemonset/agent", "-n", ns, "--timeout=60s");
+        Assert.True(rollout.ExitCode == 0, rollout.Output + rollout.Error);
+        Assert.Contains("successfully rolled out", rollout.Output);
     }
 
     [Fact]
@@ -95,6 +98,12 @@ public sealed class DaemonSetControllerTests(ClusterFixture cluster) : IClassFix
             "dso-plain runs a pod of the new template");
         await WaitForStatusAsync(client, ns, "logs", desired: 2, updated: 1);
         Assert.Equal("busybox:1.36", (await PodsAsync(client, ns)).Single(pod => pod.Spec.NodeName == "dso-tainted").Spec.Containers[0].Image);
+
+        // Deleting the daemon set takes its pods and revisions with it (the garbage collector knows the owner).
+        await client.AppsV1.DeleteNamespacedDaemonSetAsync("logs", ns);
+        await Eventually.HoldsAsync(async () =>
+            (await PodsAsync(client, ns)).Count == 0 && (await client.AppsV1.ListNamespacedControllerRevisionAsync(ns)).Items.Count == 0,
+            "the daemon set's pods and revisions are gone");
     }
 
     /// <summary>Waits until exactly the given nodes each run one daemon pod with the image (bound by the scheduler), and no other node one.</summary>
