@@ -84,6 +84,7 @@ public sealed class DaemonSetControllerTests(ClusterFixture cluster) : IClassFix
         daemonSet.Spec.UpdateStrategy = new V1DaemonSetUpdateStrategy { Type = "OnDelete" };
         await client.AppsV1.CreateNamespacedDaemonSetAsync(daemonSet, ns);
         await WaitForPodsOnAsync(client, ns, "busybox:1.36", "dso-plain", "dso-tainted");
+        await WaitForStatusAsync(client, ns, "logs", desired: 2, updated: 2);
 
         await client.AppsV1.PatchNamespacedDaemonSetAsync(MergePatch("""{"spec":{"template":{"spec":{"containers":[{"name":"main","image":"busybox:1.37"}]}}}}"""), "logs", ns);
         var status = await WaitForStatusAsync(client, ns, "logs", desired: 2, updated: 0);

@@ -112,6 +112,21 @@ public sealed class StatefulSetControllerTests(ClusterFixture cluster) : IClassF
         status = await WaitForStatusAsync(client, ns, "db", set => set.Status.UpdatedReplicas == 3 && set.Status.ReadyReplicas == 3
             && set.Status.CurrentRevision == set.Status.UpdateRevision);
         Assert.Equal(3, status.CurrentReplicas);
+
+        // Deleted with --cascade=orphan and made again, the set adopts its pods and its revisions.
+        var podUids = (await PodsAsync(client, ns)).Select(pod => pod.Metadata.Uid).Order(StringComparer.Ordinal).ToList();
+        await client.AppsV1.DeleteNamespacedStatefulSetAsync("db", ns, propagationPolicy: "Orphan");
+        await Eventually.HoldsAsync(async () =>
+            (await client.AppsV1.ListNamespacedStatefulSetAsync(ns)).Items.Count == 0
+            && (await PodsAsync(client, ns)).All(pod => pod.Metadata.OwnerReferences is null or { Count: 0 }),
+            "the set is gone and its pods are orphans");
+        var again = StatefulSet("db", 3, "busybox:1.37", "db", "data");
+        again.Spec.PodManagementPolicy = "Parallel";
+        var adopter = await client.AppsV1.CreateNamespacedStatefulSetAsync(again, ns);
+        status = await WaitForStatusAsync(client, ns, "db", set => set.Status.ReadyReplicas == 3 && set.Status.UpdatedReplicas == 3);
+        Assert.Equal(status.UpdateRevision, status.CurrentRevision);
+        Assert.Equal(podUids, (await PodsAsync(client, ns)).Select(pod => pod.Metadata.Uid).Order(StringComparer.Ordinal));
+        Assert.All((await client.AppsV1.ListNamespacedControllerRevisionAsync(ns)).Items, revision => Assert.True(ControlledBy(revision.Metadata, adopter)));
     }
 
     private static async Task<List<string>> PodNamesAsync(Kubernetes client, string @namespace) =>

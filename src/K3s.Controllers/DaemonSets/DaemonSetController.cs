@@ -89,7 +89,7 @@ public sealed class DaemonSetController : IReconciler
 
         var inNamespace = await client.CoreV1.ListNamespacedPodAsync(@namespace, cancellationToken: cancellationToken);
         var claimed = await claims.ClaimAsync(daemonSet, "DaemonSet", daemonSet.Spec.Selector, inNamespace.Items, cancellationToken);
-        var owned = await revisions.OwnedAsync(daemonSet, cancellationToken);
+        var owned = await revisions.OwnedAsync(daemonSet, "DaemonSet", daemonSet.Spec.Selector, cancellationToken);
         var deleting = daemonSet.Metadata.DeletionTimestamp is not null;
         var revision = deleting ? owned.LastOrDefault() : await revisions.EnsureAsync(daemonSet, "DaemonSet", daemonSet.Spec.Template, owned, cancellationToken);
         var hash = revision is null ? "" : ControllerRevisions.HashOf(revision);

@@ -79,7 +79,7 @@ public sealed class StatefulSetController : IReconciler
         }
 
         var members = await MembersAsync(set, cancellationToken);
-        var owned = await revisions.OwnedAsync(set, cancellationToken);
+        var owned = await revisions.OwnedAsync(set, "StatefulSet", set.Spec.Selector, cancellationToken);
         var deleting = set.Metadata.DeletionTimestamp is not null;
         var update = deleting ? owned.LastOrDefault() : await revisions.EnsureAsync(set, "StatefulSet", set.Spec.Template, owned, cancellationToken);
         if (update is null)

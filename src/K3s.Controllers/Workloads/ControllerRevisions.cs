@@ -16,11 +16,29 @@ public sealed class ControllerRevisions(Kubernetes client)
     /// <summary>The label on revisions and pods that names the template they come from.</summary>
     public const string HashLabel = "controller-revision-hash";
 
-    /// <summary>The revisions the owner controls, oldest first.</summary>
-    public async Task<List<V1ControllerRevision>> OwnedAsync(IKubernetesObject<V1ObjectMeta> owner, CancellationToken cancellationToken)
+    /// <summary>
+    /// The revisions the owner controls, oldest first. Orphans its selector matches are adopted (as
+    /// upstream's ClaimControllerRevisions), so a set deleted with --cascade=orphan and made again takes
+    /// its history back instead of colliding with it.
+    /// </summary>
+    public async Task<List<V1ControllerRevision>> OwnedAsync(IKubernetesObject<V1ObjectMeta> owner, string kind, V1LabelSelector selector,
+        CancellationToken cancellationToken)
     {
         var list = await client.AppsV1.ListNamespacedControllerRevisionAsync(owner.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
-        return list.Items.Where(revision => OwnerReferences.IsControlledBy(revision.Metadata, owner.Metadata)).OrderBy(revision => revision.Revision).ToList();
+        var owned = new List<V1ControllerRevision>();
+        foreach (var revision in list.Items)
+        {
+            if (OwnerReferences.IsControlledBy(revision.Metadata, owner.Metadata))
+                owned.Add(revision);
+            else if (OwnerReferences.ControllerOf(revision.Metadata) is null && owner.Metadata.DeletionTimestamp is null
+                     && LabelSelectors.Matches(selector, revision.Metadata.Labels))
+            {
+                owned.Add(await client.AppsV1.PatchNamespacedControllerRevisionAsync(
+                    OwnerReferencePatch.Adopt(revision.Metadata, OwnerReferences.ControllerReference(owner, "apps/v1", kind)),
+                    revision.Metadata.Name, revision.Metadata.NamespaceProperty, cancellationToken: cancellationToken));
+            }
+        }
+        return owned.OrderBy(revision => revision.Revision).ToList();
     }
 
     /// <summary>
