@@ -38,6 +38,9 @@ public sealed class GarbageCollector : IReconciler
         [
             TrackedResource.From(informers.Deployments, "apps/v1", "Deployment", "deployments", namespaced: true),
             TrackedResource.From(informers.ReplicaSets, "apps/v1", "ReplicaSet", "replicasets", namespaced: true),
+            TrackedResource.From(informers.DaemonSets, "apps/v1", "DaemonSet", "daemonsets", namespaced: true),
+            TrackedResource.From(informers.StatefulSets, "apps/v1", "StatefulSet", "statefulsets", namespaced: true),
+            TrackedResource.From(informers.ControllerRevisions, "apps/v1", "ControllerRevision", "controllerrevisions", namespaced: true),
             TrackedResource.From(informers.Pods, "v1", "Pod", "pods", namespaced: true),
         ];
         for (var index = 0; index < resources.Count; index++)

@@ -83,4 +83,15 @@ public sealed class EventRecorder(Kubernetes client, string component, ILogger l
         Uid = pod.Metadata.Uid,
         ResourceVersion = pod.Metadata.ResourceVersion,
     };
+
+    /// <summary>The reference an event about a controller's own object (a DaemonSet, a StatefulSet) carries.</summary>
+    public static V1ObjectReference About(IKubernetesObject<V1ObjectMeta> item, string apiVersion, string kind) => new()
+    {
+        Kind = kind,
+        ApiVersion = apiVersion,
+        NamespaceProperty = item.Metadata.NamespaceProperty,
+        Name = item.Metadata.Name,
+        Uid = item.Metadata.Uid,
+        ResourceVersion = item.Metadata.ResourceVersion,
+    };
 }

@@ -29,4 +29,28 @@ public static class WorkloadSources
             return new ListResult<V1Pod>(list.Items.ToList(), list.Metadata.ResourceVersion);
         },
         (resourceVersion, cancellationToken) => client.CoreV1.WatchListPodForAllNamespacesAsync(resourceVersion: resourceVersion, cancellationToken: cancellationToken));
+
+    public static ListWatch<V1DaemonSet> DaemonSets(Kubernetes client) => new(
+        async cancellationToken =>
+        {
+            var list = await client.AppsV1.ListDaemonSetForAllNamespacesAsync(cancellationToken: cancellationToken);
+            return new ListResult<V1DaemonSet>(list.Items.ToList(), list.Metadata.ResourceVersion);
+        },
+        (resourceVersion, cancellationToken) => client.AppsV1.WatchListDaemonSetForAllNamespacesAsync(resourceVersion: resourceVersion, cancellationToken: cancellationToken));
+
+    public static ListWatch<V1StatefulSet> StatefulSets(Kubernetes client) => new(
+        async cancellationToken =>
+        {
+            var list = await client.AppsV1.ListStatefulSetForAllNamespacesAsync(cancellationToken: cancellationToken);
+            return new ListResult<V1StatefulSet>(list.Items.ToList(), list.Metadata.ResourceVersion);
+        },
+        (resourceVersion, cancellationToken) => client.AppsV1.WatchListStatefulSetForAllNamespacesAsync(resourceVersion: resourceVersion, cancellationToken: cancellationToken));
+
+    public static ListWatch<V1ControllerRevision> ControllerRevisions(Kubernetes client) => new(
+        async cancellationToken =>
+        {
+            var list = await client.AppsV1.ListControllerRevisionForAllNamespacesAsync(cancellationToken: cancellationToken);
+            return new ListResult<V1ControllerRevision>(list.Items.ToList(), list.Metadata.ResourceVersion);
+        },
+        (resourceVersion, cancellationToken) => client.AppsV1.WatchListControllerRevisionForAllNamespacesAsync(resourceVersion: resourceVersion, cancellationToken: cancellationToken));
 }

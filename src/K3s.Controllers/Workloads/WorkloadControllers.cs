@@ -1,13 +1,15 @@
 using k8s;
+using K3s.Controllers.DaemonSets;
 using K3s.Controllers.Deployments;
 using K3s.Controllers.GarbageCollection;
 using K3s.Controllers.ReplicaSets;
+using K3s.Controllers.StatefulSets;
 using Microsoft.Extensions.Logging;
 
 namespace K3s.Controllers.Workloads;
 
 /// <summary>
-/// The deployment, replicaset and garbage-collector controllers on one set of shared informers. The
+/// The deployment, replicaset, daemonset, statefulset and garbage-collector controllers on one set of shared informers. The
 /// controllers subscribe before the informers start, so none misses the first list.
 /// </summary>
 public sealed class WorkloadControllers
@@ -19,12 +21,18 @@ public sealed class WorkloadControllers
         informers = new WorkloadInformers(client, loggers, resyncPeriod);
         Deployments = new DeploymentController(client, informers, loggers);
         ReplicaSets = new ReplicaSetController(client, informers, loggers);
+        DaemonSets = new DaemonSetController(client, informers, loggers);
+        StatefulSets = new StatefulSetController(client, informers, loggers);
         GarbageCollector = new GarbageCollector(client, informers, loggers);
     }
 
     public DeploymentController Deployments { get; }
 
     public ReplicaSetController ReplicaSets { get; }
+
+    public DaemonSetController DaemonSets { get; }
+
+    public StatefulSetController StatefulSets { get; }
 
     public GarbageCollector GarbageCollector { get; }
 
@@ -34,5 +42,7 @@ public sealed class WorkloadControllers
         informers.RunAsync(cancellationToken),
         Deployments.RunAsync(cancellationToken),
         ReplicaSets.RunAsync(cancellationToken),
+        DaemonSets.RunAsync(cancellationToken),
+        StatefulSets.RunAsync(cancellationToken),
         GarbageCollector.RunAsync(cancellationToken));
 }
