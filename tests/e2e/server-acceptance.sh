@@ -200,14 +200,18 @@ t_service_endpoints() {
     local ip
     ip=$(kubectl -n app get service web -o jsonpath='{.spec.clusterIP}')
     [[ $ip =~ ^10\.43\.[0-9]+\.[0-9]+$ ]] || { echo "cluster IP $ip is not in 10.43.0.0/16"; return 1; }
-    local pod_ips
-    pod_ips=$(kubectl -n app get pods -l app=web -o jsonpath='{range .items[*]}{.status.podIP}{"\n"}{end}' | sort | xargs)
+    # The ready pods not being deleted (the rollout's old pods may still be terminating).
+    ready_pod_ips() {
+        kubectl -n app get pods -l app=web -o jsonpath='{range .items[*]}{.metadata.deletionTimestamp}|{.status.conditions[?(@.type=="Ready")].status}|{.status.podIP}{"\n"}{end}' \
+            | awk -F'|' '$1 == "" && $2 == "True" {print $3}' | sort | xargs
+    }
     endpoint_ips() { kubectl -n app get endpoints web -o jsonpath='{range .subsets[*].addresses[*]}{.ip}{"\n"}{end}' | sort | xargs; }
-    slice_ips() { kubectl -n app get endpointslices -l kubernetes.io/service-name=web -o jsonpath='{range .items[*].endpoints[*]}{.addresses[0]}{"\n"}{end}' | sort | xargs; }
-    endpoints_list_pods() { [[ $(endpoint_ips) == "$pod_ips" ]]; }
-    slices_list_pods() { [[ $(slice_ips) == "$pod_ips" ]]; }
-    eventually 30 endpoints_list_pods
-    eventually 30 slices_list_pods
+    slice_ips() { kubectl -n app get endpointslices -l kubernetes.io/service-name=web -o jsonpath='{range .items[*].endpoints[?(@.conditions.ready==true)]}{.addresses[0]}{"\n"}{end}' | sort | xargs; }
+    endpoints_list_pods() { [[ $(endpoint_ips) == "$(ready_pod_ips)" && $(slice_ips) == "$(ready_pod_ips)" ]]; }
+    eventually 30 endpoints_list_pods || { echo "ready pods: $(ready_pod_ips); endpoints: $(endpoint_ips); slices: $(slice_ips)"; return 1; }
+    local pod_ips
+    pod_ips=$(ready_pod_ips)
+    expect "$(wc -w <<<"$pod_ips")" 3
     echo "note: service web has cluster IP $ip and endpoints $pod_ips"
 }
 
