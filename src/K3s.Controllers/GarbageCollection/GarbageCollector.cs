@@ -39,6 +39,8 @@ public sealed class GarbageCollector : IReconciler
             TrackedResource.From(informers.Deployments, "apps/v1", "Deployment", "deployments", namespaced: true),
             TrackedResource.From(informers.ReplicaSets, "apps/v1", "ReplicaSet", "replicasets", namespaced: true),
             TrackedResource.From(informers.Pods, "v1", "Pod", "pods", namespaced: true),
+            TrackedResource.From(informers.Jobs, "batch/v1", "Job", "jobs", namespaced: true),
+            TrackedResource.From(informers.CronJobs, "batch/v1", "CronJob", "cronjobs", namespaced: true),
         ];
         for (var index = 0; index < resources.Count; index++)
         {

@@ -1,13 +1,14 @@
 using k8s;
 using K3s.Controllers.Deployments;
 using K3s.Controllers.GarbageCollection;
+using K3s.Controllers.Jobs;
 using K3s.Controllers.ReplicaSets;
 using Microsoft.Extensions.Logging;
 
 namespace K3s.Controllers.Workloads;
 
 /// <summary>
-/// The deployment, replicaset and garbage-collector controllers on one set of shared informers. The
+/// The deployment, replicaset, job, cronjob and garbage-collector controllers on one set of shared informers. The
 /// controllers subscribe before the informers start, so none misses the first list.
 /// </summary>
 public sealed class WorkloadControllers
@@ -19,12 +20,18 @@ public sealed class WorkloadControllers
         informers = new WorkloadInformers(client, loggers, resyncPeriod);
         Deployments = new DeploymentController(client, informers, loggers);
         ReplicaSets = new ReplicaSetController(client, informers, loggers);
+        Jobs = new JobController(client, informers, loggers);
+        CronJobs = new CronJobController(client, informers, loggers);
         GarbageCollector = new GarbageCollector(client, informers, loggers);
     }
 
     public DeploymentController Deployments { get; }
 
     public ReplicaSetController ReplicaSets { get; }
+
+    public JobController Jobs { get; }
+
+    public CronJobController CronJobs { get; }
 
     public GarbageCollector GarbageCollector { get; }
 
@@ -34,5 +41,7 @@ public sealed class WorkloadControllers
         informers.RunAsync(cancellationToken),
         Deployments.RunAsync(cancellationToken),
         ReplicaSets.RunAsync(cancellationToken),
+        Jobs.RunAsync(cancellationToken),
+        CronJobs.RunAsync(cancellationToken),
         GarbageCollector.RunAsync(cancellationToken));
 }
