@@ -62,7 +62,7 @@ public sealed class CronJobController : IReconciler
         var jobs = (await client.BatchV1.ListNamespacedJobAsync(@namespace, cancellationToken: cancellationToken)).Items
             .Where(job => OwnerReferences.IsControlledBy(job.Metadata, cronJob.Metadata))
             .ToList();
-        var before = KubernetesJson.Serialize(cronJob.Status);
+        var before = cronJob.Status is null ? "" : KubernetesJson.Serialize(cronJob.Status);
         cronJob.Status ??= new V1CronJobStatus();
 
         await TrackActiveJobsAsync(cronJob, jobs, cancellationToken);

@@ -77,8 +77,8 @@ public sealed class JobController : IReconciler
             return await ExpireAsync(job, now, cancellationToken);
         }
 
-        var before = KubernetesJson.Serialize(job.Status);
         job.Status ??= new V1JobStatus();
+        var before = KubernetesJson.Serialize(job.Status);
         var suspended = job.Spec.Suspend == true;
         if (!suspended)
             job.Status.StartTime ??= now;
