@@ -109,6 +109,20 @@ public sealed class JobControllerTests(ClusterFixture cluster) : IClassFixture<C
     }
 
     [Fact]
+    public async Task A_job_running_past_its_active_deadline_fails()
+    {
+        using var client = cluster.Client();
+        var ns = await NamespaceAsync(client, "job-deadline");
+        var spec = Job("slow", completions: 1, parallelism: 1);
+        spec.Spec.ActiveDeadlineSeconds = 1;
+        var job = await client.BatchV1.CreateNamespacedJobAsync(spec, ns);
+
+        await Eventually.HoldsAsync(async () => JobConditions.Get((await client.BatchV1.ReadNamespacedJobAsync("slow", ns)).Status, JobConditions.Failed)?.Reason == "DeadlineExceeded",
+            "the job fails with DeadlineExceeded");
+        await Eventually.HoldsAsync(async () => (await RunningPodsAsync(client, ns, job)).Count == 0, "its pod is deleted");
+    }
+
+    [Fact]
     public async Task A_finished_job_with_a_ttl_is_deleted_with_its_pods()
     {
         using var client = cluster.Client();

@@ -83,7 +83,8 @@ public sealed class CronJobController : IReconciler
 
     /// <summary>
     /// status.active lists the CronJob's unfinished Jobs: finished ones leave it (a complete one moves
-    /// lastSuccessfulTime), vanished ones are dropped, and unfinished ones it did not list are added.
+    /// lastSuccessfulTime), vanished ones are dropped, and unfinished ones it did not list are added
+    /// (upstream only warns of those; listing them keeps Forbid and Replace right after a lost status write).
     /// </summary>
     private async Task TrackActiveJobsAsync(V1CronJob cronJob, List<V1Job> jobs, CancellationToken cancellationToken)
     {
@@ -151,8 +152,14 @@ public sealed class CronJobController : IReconciler
             return untilNext;
         }
         var jobName = CronJobJobs.NameFor(cronJob, scheduled);
-        if (cronJob.Status.Active.Any(reference => reference.Name == jobName) || cronJob.Status.LastScheduleTime?.ToUniversalTime() == scheduled)
+        if (cronJob.Status.LastScheduleTime?.ToUniversalTime() == scheduled)
             return untilNext;
+        if (cronJob.Status.Active.Any(reference => reference.Name == jobName))
+        {
+            // Created by a pass whose status write was lost (or listed from the Jobs before it was recorded).
+            cronJob.Status.LastScheduleTime = scheduled;
+            return untilNext;
+        }
         var unfinished = cronJob.Status.Active.ToList();
         if (cronJob.Spec.ConcurrencyPolicy == "Forbid" && unfinished.Count > 0)
         {
