@@ -5,9 +5,10 @@ internal static class Eventually
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    public static async Task HoldsAsync(Func<Task<bool>> condition, string what)
+    /// <summary>Polls until the condition holds; a test whose event is due only after a while (a cron minute) may wait longer.</summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, TimeSpan? deadline = null)
     {
-        var giveUp = DateTime.UtcNow + Deadline;
+        var giveUp = DateTime.UtcNow + (deadline ?? Deadline);
         while (!await condition())
         {
             if (DateTime.UtcNow > giveUp)

@@ -42,6 +42,8 @@ public sealed class GarbageCollector : IReconciler
             TrackedResource.From(informers.StatefulSets, "apps/v1", "StatefulSet", "statefulsets", namespaced: true),
             TrackedResource.From(informers.ControllerRevisions, "apps/v1", "ControllerRevision", "controllerrevisions", namespaced: true),
             TrackedResource.From(informers.Pods, "v1", "Pod", "pods", namespaced: true),
+            TrackedResource.From(informers.Jobs, "batch/v1", "Job", "jobs", namespaced: true),
+            TrackedResource.From(informers.CronJobs, "batch/v1", "CronJob", "cronjobs", namespaced: true),
         ];
         for (var index = 0; index < resources.Count; index++)
         {

@@ -53,4 +53,20 @@ public static class WorkloadSources
             return new ListResult<V1ControllerRevision>(list.Items.ToList(), list.Metadata.ResourceVersion);
         },
         (resourceVersion, cancellationToken) => client.AppsV1.WatchListControllerRevisionForAllNamespacesAsync(resourceVersion: resourceVersion, cancellationToken: cancellationToken));
+
+    public static ListWatch<V1Job> Jobs(Kubernetes client) => new(
+        async cancellationToken =>
+        {
+            var list = await client.BatchV1.ListJobForAllNamespacesAsync(cancellationToken: cancellationToken);
+            return new ListResult<V1Job>(list.Items.ToList(), list.Metadata.ResourceVersion);
+        },
+        (resourceVersion, cancellationToken) => client.BatchV1.WatchListJobForAllNamespacesAsync(resourceVersion: resourceVersion, cancellationToken: cancellationToken));
+
+    public static ListWatch<V1CronJob> CronJobs(Kubernetes client) => new(
+        async cancellationToken =>
+        {
+            var list = await client.BatchV1.ListCronJobForAllNamespacesAsync(cancellationToken: cancellationToken);
+            return new ListResult<V1CronJob>(list.Items.ToList(), list.Metadata.ResourceVersion);
+        },
+        (resourceVersion, cancellationToken) => client.BatchV1.WatchListCronJobForAllNamespacesAsync(resourceVersion: resourceVersion, cancellationToken: cancellationToken));
 }
