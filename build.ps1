@@ -133,19 +133,25 @@ function Invoke-PesterTests {
     [pscustomobject]@{ Suite = 'Pester'; Passed = [int]$result.Passed; Failed = $failed }
 }
 
-# The kubectl acceptance script prints TAP-like lines and ends with "N passed, M failed".
+# The e2e scripts (kubectl acceptance of the API server, acceptance of k3sps server) print TAP-like lines
+# and end with "N passed, M failed"; their figures add up to one e2e suite.
 function Invoke-E2eTests {
-    $script = Join-Path $Root 'tests/e2e/kubectl-acceptance.sh'
-    $lines = @(& bash $script (Join-Path $ServiceOut 'k3sps') 2>&1 | ForEach-Object { "$_" })
-    $runnerFailed = $LASTEXITCODE -ne 0
-    $lines | Out-Host
-    $summary = $lines | Select-Object -Last 1
-    if ($summary -notmatch '^(\d+) passed, (\d+) failed$') {
-        return [pscustomobject]@{ Suite = 'e2e'; Passed = 0; Failed = 1 }
+    $passed = 0
+    $failed = 0
+    foreach ($name in 'kubectl-acceptance.sh', 'server-acceptance.sh') {
+        $lines = @(& bash (Join-Path $Root "tests/e2e/$name") (Join-Path $ServiceOut 'k3sps') 2>&1 | ForEach-Object { "$_" })
+        $runnerFailed = $LASTEXITCODE -ne 0
+        $lines | Out-Host
+        $summary = $lines | Select-Object -Last 1
+        if ($summary -notmatch '^(\d+) passed, (\d+) failed$') {
+            $failed++
+            continue
+        }
+        $passed += [int]$Matches[1]
+        $failed += [int]$Matches[2]
+        if ($runnerFailed -and [int]$Matches[2] -eq 0) { $failed++ }
     }
-    $failed = [int]$Matches[2]
-    if ($runnerFailed -and $failed -eq 0) { $failed = 1 }
-    [pscustomobject]@{ Suite = 'e2e'; Passed = [int]$Matches[1]; Failed = $failed }
+    [pscustomobject]@{ Suite = 'e2e'; Passed = $passed; Failed = $failed }
 }
 
 function Invoke-Tests {

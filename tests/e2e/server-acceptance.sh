@@ -193,6 +193,12 @@ t_deployment_rollout() {
     expect "$sets" "nginx:1.27 0
 nginx:1.28 3"
     kubectl -n app get deploy web
+    # What the controllers and the scheduler did is told in events, as upstream's.
+    local reasons
+    reasons=$(kubectl get events -A -o jsonpath='{range .items[*]}{.reason}{"\n"}{end}' | sort -u)
+    for reason in ScalingReplicaSet SuccessfulCreate SuccessfulDelete Scheduled RegisteredNode; do
+        grep -qx "$reason" <<<"$reasons" || { echo "no $reason event among: $reasons"; return 1; }
+    done
 }
 
 t_service_endpoints() {

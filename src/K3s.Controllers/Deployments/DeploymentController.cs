@@ -21,6 +21,7 @@ public sealed class DeploymentController : IReconciler
     private readonly ReplicaSetClaims claims;
     private readonly LastKnownOwners replicaSetOwners = new();
     private readonly ILogger logger;
+    private readonly EventRecorder events;
 
     public DeploymentController(Kubernetes client, WorkloadInformers informers, ILoggerFactory loggers)
     {
@@ -28,6 +29,7 @@ public sealed class DeploymentController : IReconciler
         this.informers = informers;
         claims = new ReplicaSetClaims(client);
         logger = loggers.CreateLogger<DeploymentController>();
+        events = new EventRecorder(client, "deployment-controller", logger);
         informers.Deployments.Subscribe(Queue.Add);
         informers.ReplicaSets.Subscribe(OnReplicaSetChanged);
     }
@@ -72,7 +74,7 @@ public sealed class DeploymentController : IReconciler
 
         var inNamespace = await client.AppsV1.ListNamespacedReplicaSetAsync(@namespace, cancellationToken: cancellationToken);
         var owned = await claims.ClaimAsync(deployment, inNamespace.Items, cancellationToken);
-        var rollout = new DeploymentRollout(client, deployment, owned);
+        var rollout = new DeploymentRollout(client, events, deployment, owned);
         if (deployment.Metadata.DeletionTimestamp is not null || deployment.Spec.Paused == true)
         {
             rollout.FindNewReplicaSet();

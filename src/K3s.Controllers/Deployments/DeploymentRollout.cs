@@ -8,9 +8,10 @@ namespace K3s.Controllers.Deployments;
 /// <summary>
 /// One pass over one deployment and the replica sets it controls: finding or creating the new replica
 /// set (the one whose template is the deployment's), revisions, scaling, history clean-up and status.
-/// The strategies (<see cref="RollingUpdate"/>, <see cref="RecreateUpdate"/>) decide what to scale.
+/// The strategies (<see cref="RollingUpdate"/>, <see cref="RecreateUpdate"/>) decide what to scale; each
+/// resize is told as upstream's ScalingReplicaSet event, which `kubectl describe deployment` shows.
 /// </summary>
-public sealed class DeploymentRollout(Kubernetes client, V1Deployment deployment, List<V1ReplicaSet> replicaSets)
+public sealed class DeploymentRollout(Kubernetes client, EventRecorder events, V1Deployment deployment, List<V1ReplicaSet> replicaSets)
 {
     public V1Deployment Deployment { get; private set; } = deployment;
 
@@ -114,6 +115,8 @@ public sealed class DeploymentRollout(Kubernetes client, V1Deployment deployment
         {
             var created = await client.AppsV1.CreateNamespacedReplicaSetAsync(replicaSet, Namespace, cancellationToken: cancellationToken);
             replicaSets.Add(created);
+            if (created.Spec.Replicas is > 0)
+                await RecordScalingAsync(created.Metadata.Name, 0, created.Spec.Replicas.Value, cancellationToken);
             Deployment.Status ??= new V1DeploymentStatus();
             if (DeploymentStatusCalculator.HasProgressDeadline(Deployment))
                 DeploymentConditions.Set(Deployment.Status, DeploymentConditions.New(DeploymentConditions.Progressing, true,
@@ -152,10 +155,17 @@ public sealed class DeploymentRollout(Kubernetes client, V1Deployment deployment
         var annotated = SetReplicaAnnotations(replicaSet);
         if (!resized && !annotated)
             return false;
+        var before = replicaSet.Spec.Replicas ?? 0;
         replicaSet.Spec.Replicas = replicas;
         Swap(replicaSet, await client.AppsV1.ReplaceNamespacedReplicaSetAsync(replicaSet, replicaSet.Metadata.Name, Namespace, cancellationToken: cancellationToken));
+        if (resized)
+            await RecordScalingAsync(replicaSet.Metadata.Name, before, replicas, cancellationToken);
         return resized;
     }
+
+    private Task RecordScalingAsync(string replicaSet, int from, int to, CancellationToken cancellationToken) =>
+        events.RecordAsync(EventRecorder.About(Deployment, "apps/v1", "Deployment"), EventRecorder.Normal, "ScalingReplicaSet",
+            $"Scaled {(to > from ? "up" : "down")} replica set {replicaSet} from {from} to {to}", cancellationToken);
 
     /// <summary>
     /// Deletes the oldest replica sets beyond revisionHistoryLimit; only empty ones whose controller has

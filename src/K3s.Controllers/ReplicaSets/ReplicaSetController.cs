@@ -24,6 +24,7 @@ public sealed class ReplicaSetController : IReconciler
     private readonly PodClaims claims;
     private readonly LastKnownOwners podOwners = new();
     private readonly ILogger logger;
+    private readonly EventRecorder events;
 
     public ReplicaSetController(Kubernetes client, WorkloadInformers informers, ILoggerFactory loggers)
     {
@@ -31,6 +32,7 @@ public sealed class ReplicaSetController : IReconciler
         this.informers = informers;
         claims = new PodClaims(client);
         logger = loggers.CreateLogger<ReplicaSetController>();
+        events = new EventRecorder(client, "replicaset-controller", logger);
         informers.ReplicaSets.Subscribe(Queue.Add);
         informers.Pods.Subscribe(OnPodChanged);
     }
@@ -96,7 +98,11 @@ public sealed class ReplicaSetController : IReconciler
         {
             var created = new List<V1Pod>();
             for (var i = 0; i < Math.Min(-difference, BurstReplicas); i++)
-                created.Add(await client.CoreV1.CreateNamespacedPodAsync(PodTemplates.NewPod(replicaSet), replicaSet.Metadata.NamespaceProperty, cancellationToken: cancellationToken));
+            {
+                var pod = await client.CoreV1.CreateNamespacedPodAsync(PodTemplates.NewPod(replicaSet), replicaSet.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
+                created.Add(pod);
+                await events.RecordAsync(About(replicaSet), EventRecorder.Normal, "SuccessfulCreate", $"Created pod: {pod.Metadata.Name}", cancellationToken);
+            }
             logger.LogDebug("replicaset {Namespace}/{Name}: created {Count} pods", replicaSet.Metadata.NamespaceProperty, replicaSet.Metadata.Name, created.Count);
             return [.. active, .. created];
         }
@@ -108,6 +114,7 @@ public sealed class ReplicaSetController : IReconciler
                 try
                 {
                     await client.CoreV1.DeleteNamespacedPodAsync(pod.Metadata.Name, pod.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
+                    await events.RecordAsync(About(replicaSet), EventRecorder.Normal, "SuccessfulDelete", $"Deleted pod: {pod.Metadata.Name}", cancellationToken);
                 }
                 catch (Exception e) when (ApiErrors.IsNotFound(e))
                 {
@@ -117,4 +124,6 @@ public sealed class ReplicaSetController : IReconciler
         }
         return active;
     }
+
+    private static V1ObjectReference About(V1ReplicaSet replicaSet) => EventRecorder.About(replicaSet, "apps/v1", "ReplicaSet");
 }
