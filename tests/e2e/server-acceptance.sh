@@ -251,7 +251,7 @@ t_node_loss() {
     touch "$work/kubelets/$victim.silent"
     unknown() { [[ $(node_condition "$victim") == Unknown ]]; }
     eventually 120 unknown
-    echo "note: $victim turned Unknown $((SECONDS - silent_at)) s after its last lease renewal at the latest"
+    echo "note: $victim turned Unknown $((SECONDS - silent_at)) s after it fell silent"
     kubectl get node "$victim" -o jsonpath='{.spec.taints[*].key}' | grep -q node.kubernetes.io/unreachable
     replaced() {
         local ready_elsewhere

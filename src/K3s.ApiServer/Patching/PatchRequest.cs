@@ -20,8 +20,12 @@ public sealed class PatchRequest
         this.patch = patch;
     }
 
-    /// <summary>How many times a patch that names no resourceVersion is applied again after losing a race with another write.</summary>
-    public const int Attempts = 5;
+    /// <summary>
+    /// How many times a patch that names no resourceVersion is applied again after losing a race with another
+    /// write. Upstream's update loop tries until the request times out; a controller writing status many times
+    /// a second can win five races in a row, so the bound is high, only there so no request spins forever.
+    /// </summary>
+    public const int Attempts = 100;
 
     /// <param name="strategic">Whether the kind takes strategic merge patches (built-in kinds only, as upstream).</param>
     public static async Task<PatchRequest> ReadAsync(HttpRequest request, bool strategic, CancellationToken cancellationToken)
