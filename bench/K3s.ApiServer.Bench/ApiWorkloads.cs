@@ -39,7 +39,12 @@ internal sealed class ApiWorkloads : IDisposable
         Data = new Dictionary<string, string> { ["index"] = i.ToString(CultureInfo.InvariantCulture), ["payload"] = Payload },
     };
 
-    /// <summary>Creates the namespace, and warms every client's connection and the server's paths in another one (not measured).</summary>
+    /// <summary>
+    /// Creates the namespace, and warms every client's connection and the server's paths in another one (not
+    /// measured): enough requests for the runtime to recompile the hot paths optimized (tiered compilation
+    /// does so in the background after 30 calls), then a pause for that to finish, so the figures are a
+    /// running server's and not its first seconds'.
+    /// </summary>
     public async Task PrepareAsync()
     {
         var warm = Namespace + "-warm";
@@ -47,7 +52,7 @@ internal sealed class ApiWorkloads : IDisposable
         await clients[0].CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = warm } });
         await Task.WhenAll(clients.Select((client, w) => Task.Run(async () =>
         {
-            for (var i = 0; i < 20; i++)
+            for (var i = 0; i < WarmUpRequests; i++)
             {
                 var name = $"warm-{w}-{i}";
                 await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap(name, i), warm);
@@ -55,7 +60,10 @@ internal sealed class ApiWorkloads : IDisposable
             }
             await client.CoreV1.ListNamespacedConfigMapAsync(warm, limit: 50);
         })));
+        await Task.Delay(TimeSpan.FromSeconds(1));
     }
+
+    private const int WarmUpRequests = 100;
 
     public Task<Measurement> CreateAsync(int count) =>
         Measurement.RunAsync("create", clients.Length, count, (w, i) => clients[w].CoreV1.CreateNamespacedConfigMapAsync(ConfigMap(Name(i), i), Namespace));
