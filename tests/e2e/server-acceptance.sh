@@ -334,6 +334,21 @@ t_two_servers_failover() {
     follower=$([[ $leader == ha1 ]] && echo ha2 || echo ha1)
     grep -q 'became the leader' "$work/$follower.log" && { echo "both servers lead"; return 1; }
     echo "note: $leader runs the controllers, $follower waits"
+    # One cluster: the second server restored the first one's CA from the datastore, so tokens and
+    # kubeconfigs are interchangeable.
+    expect "$(cat "$work/ha2/server/token")" "$(cat "$work/ha1/server/token")"
+    cmp -s "$work/ha1/server/tls/server-ca.crt" "$work/ha2/server/tls/server-ca.crt"
+    local ha2_url
+    ha2_url=$(awk '/server:/ {print $2; exit}' "$work/ha2.yaml")
+    expect "$(kubectl --kubeconfig "$work/ha1.yaml" --server "$ha2_url" get --raw /readyz)" ok
+    # A server given another token is refused the datastore, clearly.
+    local refused
+    if refused=$("$k3sps" server --disable-agent --bind-address 127.0.0.1 --https-listen-port "$(free_port)" --data-dir "$work/stranger" \
+        --write-kubeconfig "$work/stranger.yaml" --datastore-endpoint "$endpoint" --token another-secret 2>&1); then
+        echo "a server with another token started: $refused"
+        return 1
+    fi
+    grep -q "another token" <<<"$refused" || { echo "unclear refusal: $refused"; return 1; }
 
     kubectl --kubeconfig "$work/$leader.yaml" create namespace shared
     for i in $(seq 1 10); do
@@ -350,7 +365,7 @@ t_two_servers_failover() {
     has_replicaset() { [[ -n $(kubectl --kubeconfig "$work/$follower.yaml" -n shared get rs -l app=after -o name) ]]; }
     eventually 60 has_replicaset
 }
-scenario "two servers on one PostgreSQL: one runs the controllers; killed, the other takes over; nothing is lost" t_two_servers_failover
+scenario "two servers on one PostgreSQL share one CA; one runs the controllers; killed, the other takes over; nothing is lost" t_two_servers_failover
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -8,6 +8,8 @@ public sealed class DatastoreAccessException(string errorId, string message, Exc
     public const string Unreachable = "DatastoreUnreachable";
     public const string Compacted = "RevisionCompacted";
     public const string FutureRevision = "RevisionInFuture";
+    /// <summary>The datastore holds a cluster whose bootstrap data another token sealed.</summary>
+    public const string OtherClusterToken = "OtherClusterToken";
 
     public string ErrorId { get; } = errorId;
 }

@@ -11,24 +11,23 @@ public static class ServerTokenFiles
 
     public static string NodeTokenPath(string serverDir) => Path.Combine(serverDir, "node-token");
 
-    /// <summary>Writes both files and returns the token.</summary>
+    /// <summary>The token's password: the given token's, else the one a previous start kept, else a new one.</summary>
     /// <param name="given">The --token value (a K10 token or a bare password), or empty.</param>
-    /// <exception cref="FormatException">The given token is malformed or pins another CA.</exception>
-    public static string Ensure(string serverDir, string caPem, string given)
+    /// <exception cref="FormatException">The given token or the stored file is malformed.</exception>
+    public static string PasswordFor(string serverDir, string given) =>
+        given.Trim().Length > 0 ? JoinToken.Parse(given).Password : StoredPassword(serverDir) ?? JoinToken.NewPassword();
+
+    /// <summary>Writes both files for the cluster's CA and the password, and returns the token.</summary>
+    /// <param name="given">The --token value, whose CA hash, if it has one, must be this CA's.</param>
+    /// <exception cref="FormatException">The given token pins another CA.</exception>
+    public static string Ensure(string serverDir, string caPem, string given, string password)
     {
-        var password = given.Trim().Length > 0 ? PasswordOf(given, caPem) : StoredPassword(serverDir) ?? JoinToken.NewPassword();
+        if (given.Trim().Length > 0 && !JoinToken.Parse(given).Trusts(caPem))
+            throw new FormatException("the token's CA hash does not match this server's CA (server/tls/server-ca.crt)");
         var token = JoinToken.Format(caPem, password);
         Write(TokenPath(serverDir), token);
         Write(NodeTokenPath(serverDir), token);
         return token;
-    }
-
-    private static string PasswordOf(string given, string caPem)
-    {
-        var token = JoinToken.Parse(given);
-        if (!token.Trusts(caPem))
-            throw new FormatException("the token's CA hash does not match this server's CA (server/tls/server-ca.crt)");
-        return token.Password;
     }
 
     /// <summary>

@@ -60,6 +60,17 @@ public sealed class ClusterCertificates : IDisposable
         return new ClusterCertificates(directory, serverCa, clientCa, serving, admin);
     }
 
+    /// <summary>The certificate authorities' files, which every server of a cluster shares (see the server's bootstrap data).</summary>
+    public static IReadOnlyList<string> AuthorityFiles { get; } = ["server-ca.crt", "server-ca.key", "client-ca.crt", "client-ca.key"];
+
+    /// <summary>Makes the certificate authorities whose files are missing, and nothing else.</summary>
+    public static void EnsureAuthorities(string dataDir)
+    {
+        var directory = DirectoryOf(dataDir);
+        LoadOrCreateCa(directory, "server-ca", "k3s-server-ca").Dispose();
+        LoadOrCreateCa(directory, "client-ca", "k3s-client-ca").Dispose();
+    }
+
     /// <summary>The names every API server certificate carries, and the given ones sorted into DNS names and addresses.</summary>
     public static (List<string> DnsNames, List<IPAddress> Addresses) ServingNames(IEnumerable<string> names)
     {

@@ -14,7 +14,7 @@ namespace K3s.Service.Roles;
 
 /// <summary>
 /// <c>k3sps server</c>, first slice: the datastore (kine, also served as etcd on server/kine.sock, or etcd), the
-/// certificates and join token, the Kubernetes API, the admin kubeconfig and the controllers, until
+/// cluster's certificate authorities shared through it, the certificates and join token, the Kubernetes API, the admin kubeconfig and the controllers, until
 /// SIGINT or SIGTERM; then each is stopped in the reverse order, the datastore last.
 /// </summary>
 internal static class ServerRunner
@@ -42,11 +42,15 @@ internal static class ServerRunner
             var kubeconfigMode = options.WriteKubeconfigMode.Length > 0 ? options.WriteKubeconfigMode : DefaultKubeconfigMode;
             Kubeconfig.ParseMode(kubeconfigMode);
 
-            using var certificates = ClusterCertificates.Ensure(dataDir, ServerEndpoints.CertificateNames(options, listen));
-            var caPem = certificates.ServerCa.CertificatePem;
-            ServerTokenFiles.Ensure(serverDir, caPem, GivenToken(options));
+            var givenToken = GivenToken(options);
+            var password = ServerTokenFiles.PasswordFor(serverDir, givenToken);
 
             await using var datastore = await ServerDatastore.OpenAsync(options.DatastoreEndpoint, dataDir, loggers, cancellationToken);
+            // Every server on one datastore shares the first one's certificate authorities.
+            await BootstrapData.SyncAsync(datastore.Store, dataDir, password, cancellationToken);
+            using var certificates = ClusterCertificates.Ensure(dataDir, ServerEndpoints.CertificateNames(options, listen));
+            var caPem = certificates.ServerCa.CertificatePem;
+            ServerTokenFiles.Ensure(serverDir, caPem, givenToken, password);
             await using var api = await ApiServerHost.StartAsync(datastore.Store, new ApiServerOptions(listen, certificates), loggers, cancellationToken);
             var url = ServerEndpoints.LocalUrl(listen, api.Address.Port);
             var kubeconfig = Kubeconfig.Render(url, caPem, certificates.Admin);
