@@ -1,4 +1,5 @@
 using k8s;
+using K3s.Controllers.Addons;
 using K3s.Controllers.Bootstrap;
 using K3s.Controllers.Endpoints;
 using K3s.Controllers.Namespaces;
@@ -62,6 +63,8 @@ public sealed class ControllerManager : IAsyncDisposable
             {
                 running.Add(new ClusterBootstrap(client, cluster, loggers).RunAsync(leading));
                 running.Add(new RootCaPublisher(client, cluster.CaCertificatePem, loggers, resync).RunAsync(leading));
+                if (cluster.ManifestsDirectory is { } manifests)
+                    running.Add(new ManifestDeployer(client, manifests, loggers).RunAsync(leading));
             }
             return Task.WhenAll(running);
         }, stopping.Token);

@@ -35,6 +35,7 @@ public sealed class SettingsTests : IDisposable
               disable-agent: false
               cluster-cidr: 10.42.0.0/16
               service-cidr: 10.43.0.0/16
+              disable:
 
             """,
             run.Stderr.ReplaceLineEndings("\n"));

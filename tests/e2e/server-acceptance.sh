@@ -135,6 +135,12 @@ launch kubelets python3 "$here/play-kubelets.py" "$KUBECONFIG" "$work/kubelets" 
 t_ready_and_token() {
     expect "$(kubectl get --raw /readyz)" ok
     grep -E 'k3sps server is ready in [0-9]+ ms' "$work/one.log" | sed 's/^/note: /'
+    # The packaged CoreDNS, applied by the deploy controller from server/manifests, as k3s's.
+    [[ -f $work/one/server/manifests/coredns.yaml ]]
+    coredns_applied() { kubectl -n kube-system get deployment coredns >/dev/null && kubectl -n kube-system get service kube-dns >/dev/null; }
+    eventually 30 coredns_applied
+    expect "$(kubectl -n kube-system get service kube-dns -o jsonpath='{.spec.clusterIP}')" 10.43.0.10
+    kubectl get all -n kube-system | sed 's/^/note: /'
     local token hash
     token=$(cat "$work/one/server/token")
     [[ $token =~ ^K10([0-9a-f]{64})::server:[0-9a-f]{32}$ ]] || { echo "token not in the K10 format: $token"; return 1; }
@@ -264,7 +270,7 @@ t_node_loss() {
     bound_pods lost api
 }
 
-scenario "a fresh data dir: /readyz ok, start-up time logged, K10 token pinned to server-ca.crt" t_ready_and_token
+scenario "a fresh data dir: /readyz ok, start-up time logged, CoreDNS deployed, K10 token pinned to server-ca.crt" t_ready_and_token
 scenario "a Deployment of 3 gets a ReplicaSet and 3 pods on Ready nodes; a rolling update replaces the ReplicaSet" t_deployment_rollout
 scenario "a Service gets a ClusterIP in 10.43.0.0/16 and Endpoints and EndpointSlices of the ready pods" t_service_endpoints
 scenario "deleting the Deployment removes its ReplicaSets and Pods" t_delete_deployment

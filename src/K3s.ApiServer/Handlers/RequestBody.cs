@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using K3s.ApiServer.Machinery;
+using K3s.Core.Serialization;
 using K3s.ApiServer.Wire;
 using Microsoft.AspNetCore.Http;
 
@@ -65,7 +66,16 @@ public static class RequestBody
         if (mediaType == ProtobufDecoder.MediaType)
             return ProtobufDecoder.Decode(body);
         if (mediaType == Yaml)
-            return YamlToJson.Convert(Encoding.UTF8.GetString(body));
+        {
+            try
+            {
+                return YamlToJson.Convert(Encoding.UTF8.GetString(body));
+            }
+            catch (FormatException e)
+            {
+                throw ApiException.BadRequest(e.Message);
+            }
+        }
         try
         {
             return JsonNode.Parse(body);

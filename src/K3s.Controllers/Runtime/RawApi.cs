@@ -26,12 +26,20 @@ public sealed class RawApi(Kubernetes client)
     public async Task<JsonObject> PutAsync(string path, JsonObject body, CancellationToken cancellationToken) =>
         await SendAsync(HttpMethod.Put, path, body, cancellationToken);
 
-    private async Task<JsonObject> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellationToken)
+    public async Task<JsonObject> PostAsync(string path, JsonObject body, CancellationToken cancellationToken) =>
+        await SendAsync(HttpMethod.Post, path, body, cancellationToken);
+
+    /// <summary>A JSON merge patch (RFC 7386): what the body names is set, the rest stays.</summary>
+    public async Task<JsonObject> MergePatchAsync(string path, JsonObject body, CancellationToken cancellationToken) =>
+        await SendAsync(HttpMethod.Patch, path, body, cancellationToken, "application/merge-patch+json");
+
+    private async Task<JsonObject> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellationToken,
+        string contentType = "application/json")
     {
         using var request = new HttpRequestMessage(method, new Uri(client.BaseUri, path.TrimStart('/')));
         request.Headers.Accept.ParseAdd("application/json");
         if (body is not null)
-            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, contentType);
         if (client.Credentials is not null)
             await client.Credentials.ProcessHttpRequestAsync(request, cancellationToken);
         using var response = await client.HttpClient.SendAsync(request, cancellationToken);

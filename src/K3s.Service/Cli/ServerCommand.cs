@@ -35,6 +35,11 @@ internal sealed class ServerCommand : Command
         Description = "Additional hostname or IP as a Subject Alternative Name in the TLS cert (repeatable)",
         Arity = ArgumentArity.OneOrMore,
     };
+    private readonly Option<string[]> disable = new("--disable")
+    {
+        Description = "Do not deploy packaged components (valid items: coredns) (repeatable)",
+        Arity = ArgumentArity.OneOrMore,
+    };
     private readonly Option<string> writeKubeconfig = new("--write-kubeconfig", "-o")
     {
         Description = $"Write kubeconfig for the admin client to this file [${KubeconfigOutputVariable}]",
@@ -77,6 +82,7 @@ internal sealed class ServerCommand : Command
         Options.Add(disableAgent);
         Options.Add(clusterCidr);
         Options.Add(serviceCidr);
+        Options.Add(disable);
         SetAction((parseResult, cancellationToken) =>
         {
             var options = Resolve(SettingBinder.Load(parseResult, config, environment));
@@ -103,5 +109,6 @@ internal sealed class ServerCommand : Command
         WriteKubeconfigMode: settings.String(writeKubeconfigMode),
         DisableAgent: settings.Boolean(disableAgent),
         ClusterCidr: settings.String(clusterCidr),
-        ServiceCidr: settings.String(serviceCidr));
+        ServiceCidr: settings.String(serviceCidr),
+        Disable: settings.List(disable));
 }

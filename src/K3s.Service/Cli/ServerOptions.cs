@@ -17,7 +17,8 @@ internal sealed record ServerOptions(
     string WriteKubeconfigMode,
     bool DisableAgent,
     string ClusterCidr,
-    string ServiceCidr) : ISubcommandOptions
+    string ServiceCidr,
+    IReadOnlyList<string> Disable) : ISubcommandOptions
 {
     public IEnumerable<KeyValuePair<string, object>> Settings() =>
     [
@@ -37,5 +38,6 @@ internal sealed record ServerOptions(
         new("disable-agent", DisableAgent),
         new("cluster-cidr", ClusterCidr),
         new("service-cidr", ServiceCidr),
+        new("disable", Disable),
     ];
 }

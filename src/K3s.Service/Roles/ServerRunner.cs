@@ -41,6 +41,7 @@ internal static class ServerRunner
             var serviceCidr = ServerEndpoints.ServiceCidr(options);
             var kubeconfigMode = options.WriteKubeconfigMode.Length > 0 ? options.WriteKubeconfigMode : DefaultKubeconfigMode;
             Kubeconfig.ParseMode(kubeconfigMode);
+            PackagedManifests.Write(dataDir, options.Disable, serviceCidr);
 
             var givenToken = GivenToken(options);
             var password = ServerTokenFiles.PasswordFor(serverDir, givenToken);
@@ -58,7 +59,8 @@ internal static class ServerRunner
             await ReadinessProbe.WaitAsync(url, certificates.ServerCa, cancellationToken);
             // The controllers use the admin's credentials over loopback, as any other client would.
             using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(new MemoryStream(Encoding.UTF8.GetBytes(kubeconfig))));
-            var cluster = new ClusterSettings(serviceCidr, ServerEndpoints.Advertised(options, listen, api.Address.Port), caPem);
+            var cluster = new ClusterSettings(serviceCidr, ServerEndpoints.Advertised(options, listen, api.Address.Port), caPem,
+                PackagedManifests.DirectoryOf(dataDir));
             await using var controllers = ControllerManager.Start(client, loggers, cluster: cluster);
             var readyAfter = started.ElapsedMilliseconds;
             await using var management = await ManagementServer.StartAsync(ManagementServer.SocketPath(dataDir),

@@ -3,15 +3,21 @@ using System.Text.Json.Nodes;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace K3s.ApiServer.Machinery;
+namespace K3s.Core.Serialization;
 
 /// <summary>
-/// YAML bodies become JSON at the edge. Plain scalars take YAML 1.2's core types (null, booleans,
+/// YAML (request bodies, manifests) as JSON. Plain scalars take YAML 1.2's core types (null, booleans,
 /// integers, floats); quoted ones stay strings.
 /// </summary>
 public static class YamlToJson
 {
-    public static JsonNode? Convert(string yaml)
+    /// <summary>The first document.</summary>
+    /// <exception cref="FormatException">Malformed YAML, with upstream's wording.</exception>
+    public static JsonNode? Convert(string yaml) => ConvertAll(yaml).FirstOrDefault();
+
+    /// <summary>Every document of a stream (<c>---</c> separated).</summary>
+    /// <exception cref="FormatException">Malformed YAML, with upstream's wording.</exception>
+    public static IReadOnlyList<JsonNode?> ConvertAll(string yaml)
     {
         var stream = new YamlStream();
         try
@@ -20,14 +26,14 @@ public static class YamlToJson
         }
         catch (YamlException e)
         {
-            throw ApiException.BadRequest($"error converting YAML to JSON: yaml: line {e.Start.Line}: {e.Message}");
+            throw new FormatException($"error converting YAML to JSON: yaml: line {e.Start.Line}: {e.Message}", e);
         }
         catch (InvalidOperationException e)
         {
-            // The parser's state errors on some malformed input: still the client's mistake.
-            throw ApiException.BadRequest($"error converting YAML to JSON: {e.Message}");
+            // The parser's state errors on some malformed input: still the input's mistake.
+            throw new FormatException($"error converting YAML to JSON: {e.Message}", e);
         }
-        return stream.Documents.Count == 0 ? null : Node(stream.Documents[0].RootNode);
+        return stream.Documents.Select(document => Node(document.RootNode)).ToList();
     }
 
     private static JsonNode? Node(YamlNode node) => node switch
@@ -35,7 +41,7 @@ public static class YamlToJson
         YamlMappingNode mapping => Mapping(mapping),
         YamlSequenceNode sequence => new JsonArray(sequence.Children.Select(Node).ToArray()),
         YamlScalarNode scalar => Scalar(scalar),
-        _ => throw ApiException.BadRequest("error converting YAML to JSON: aliases are not supported"),
+        _ => throw new FormatException("error converting YAML to JSON: aliases are not supported"),
     };
 
     private static JsonObject Mapping(YamlMappingNode mapping)
@@ -43,7 +49,7 @@ public static class YamlToJson
         var result = new JsonObject();
         foreach (var (key, value) in mapping.Children)
         {
-            var name = (key as YamlScalarNode)?.Value ?? throw ApiException.BadRequest("error converting YAML to JSON: a mapping key is not a string");
+            var name = (key as YamlScalarNode)?.Value ?? throw new FormatException("error converting YAML to JSON: a mapping key is not a string");
             result[name] = Node(value);
         }
         return result;
