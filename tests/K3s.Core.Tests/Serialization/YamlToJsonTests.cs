@@ -19,6 +19,9 @@ public sealed class YamlToJsonTests
     }
 
     [Fact]
-    public void Malformed_YAML_is_a_FormatException_saying_where() =>
-        Assert.Contains("line 2", Assert.Throws<FormatException>(() => YamlToJson.Convert("a: [1, 2\nb: c")).Message);
+    public void Malformed_YAML_is_a_FormatException_in_upstreams_words()
+    {
+        Assert.StartsWith("error converting YAML to JSON: ", Assert.Throws<FormatException>(() => YamlToJson.Convert("a: [1, 2\nb: c")).Message);
+        Assert.Contains("line 1", Assert.Throws<FormatException>(() => YamlToJson.Convert("a: 'unclosed")).Message);
+    }
 }
