@@ -8,7 +8,8 @@ namespace K3s.Kine.Sql;
 /// SQLite, the default datastore: a file under the data dir in WAL mode. One connection writes
 /// (SQLite allows one writer), many read. Writes use synchronous=FULL: with group commit the fsync
 /// per commit is shared by every write in the batch, and an acknowledged write survives power loss
-/// as it does in etcd, not only a crash of the process.
+/// as it does in etcd, not only a crash of the process. The WAL is checkpointed in the background
+/// (<see cref="WalCheckpointer"/>), never inside a commit.
 /// </summary>
 public sealed class SqliteDialect : SqlDialect
 {
@@ -16,6 +17,7 @@ public sealed class SqliteDialect : SqlDialect
         ["id", "name", "created", "deleted", "create_revision", "prev_revision", "lease", "value", "old_value"];
 
     private readonly string connectionString;
+    private WalCheckpointer? checkpointer;
 
     public SqliteDialect(DatastoreEndpoint endpoint) : base(endpoint)
     {
@@ -64,6 +66,7 @@ public sealed class SqliteDialect : SqlDialect
             Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
             // Reading the newest row touches the end of the table: a truncated file fails here, not later.
             Execute(connection, "SELECT MAX(id), COUNT(*) FROM kine WHERE id > (SELECT MAX(id) - 100 FROM kine)");
+            checkpointer ??= new WalCheckpointer(OpenWriteConnection());
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26) // SQLITE_CORRUPT, SQLITE_NOTADB
         {
@@ -86,8 +89,16 @@ public sealed class SqliteDialect : SqlDialect
     protected override DbConnection OpenWriteConnection()
     {
         var connection = OpenConnection();
-        Execute(connection, "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000");
+        // wal_autocheckpoint=0: the background checkpointer does it, outside the writer's commits.
+        Execute(connection, "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint=0");
         return connection;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (checkpointer is not null)
+            await checkpointer.DisposeAsync();
+        await base.DisposeAsync();
     }
 
     /// <summary>Deferred: a reader takes no lock until it reads, and never blocks the writer (WAL).</summary>
