@@ -20,10 +20,8 @@ stop() {
     rm -rf "$work"
 }
 trap stop EXIT
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+# shellcheck source=tests/e2e/scenarios.sh
+source "$(dirname "$0")/scenarios.sh"
 
 port=$(free_port)
 "$k3sps" server --disable-agent --bind-address 127.0.0.1 --https-listen-port "$port" \
@@ -45,34 +43,8 @@ done
 grep -q 'k3sps server is ready in' "$work/server.log" || { echo "k3sps server did not become ready" >&2; echo "0 passed, 1 failed"; exit 1; }
 export KUBECONFIG=$work/kubeconfig.yaml
 
-passed=0
-failed=0
-
-# Runs one scenario in a subshell with errexit in force (it would be ignored inside an `if`).
-scenario() {
-    local name=$1
-    shift
-    set +e
-    ( set -e; "$@" ) >"$work/scenario.out" 2>&1
-    local status=$?
-    set -e
-    if [[ $status -eq 0 ]]; then
-        echo "ok - $name"
-        passed=$((passed + 1))
-    else
-        echo "not ok - $name"
-        sed 's/^/#   /' "$work/scenario.out"
-        failed=$((failed + 1))
-    fi
-}
-
 skip() {
     echo "ok - $1 # SKIP $2"
-}
-
-# Fails, showing what was expected and what came, unless they are equal.
-expect() {
-    [[ $1 == "$2" ]] || { echo "expected '$2', got '$1'"; return 1; }
 }
 
 # Fails unless a command fails with this text in its output.

@@ -53,10 +53,8 @@ stop() {
     rm -rf "$work"
 }
 trap stop EXIT
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+# shellcheck source=tests/e2e/scenarios.sh
+source "$here/scenarios.sh"
 
 # start_server NAME [FLAGS...]: a server with data dir $work/NAME and kubeconfig $work/NAME.yaml,
 # logging to $work/NAME.log; waits until it says it is ready.
@@ -84,32 +82,6 @@ wait_for_log() {
     done
     echo "k3sps server $name did not log '$text'"
     return 1
-}
-
-passed=0
-failed=0
-
-# Runs one scenario in a subshell with errexit in force (it would be ignored inside an `if`).
-scenario() {
-    local name=$1
-    shift
-    set +e
-    ( set -e; "$@" ) >"$work/scenario.out" 2>&1
-    local status=$?
-    set -e
-    sed 's/^/#   /' "$work/scenario.out" | grep '^#   note: ' || true
-    if [[ $status -eq 0 ]]; then
-        echo "ok - $name"
-        passed=$((passed + 1))
-    else
-        echo "not ok - $name"
-        sed 's/^/#   /' "$work/scenario.out"
-        failed=$((failed + 1))
-    fi
-}
-
-expect() {
-    [[ $1 == "$2" ]] || { echo "expected '$2', got '$1'"; return 1; }
 }
 
 # eventually SECONDS COMMAND...: polls until the command succeeds.

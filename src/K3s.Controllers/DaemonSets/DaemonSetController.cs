@@ -24,7 +24,7 @@ public sealed class DaemonSetController : IReconciler
     private readonly WorkloadInformers informers;
     private readonly PodClaims claims;
     private readonly ControllerRevisions revisions;
-    private readonly LastKnownOwners podOwners = new();
+    private readonly DependentRouting<V1Pod, V1DaemonSet> podRouting;
     private readonly EventRecorder events;
     private readonly ILogger logger;
 
@@ -37,7 +37,8 @@ public sealed class DaemonSetController : IReconciler
         logger = loggers.CreateLogger<DaemonSetController>();
         events = new EventRecorder(client, Component, logger);
         informers.DaemonSets.Subscribe(Queue.Add);
-        informers.Pods.Subscribe(OnPodChanged);
+        podRouting = new(informers.Pods, informers.DaemonSets, "DaemonSet", ds => ds.Spec.Selector);
+        informers.Pods.Subscribe(key => Queue.AddRange(podRouting.OwnersToQueue(key)));
         informers.Nodes.Subscribe(_ => QueueAll());
     }
 
@@ -50,20 +51,6 @@ public sealed class DaemonSetController : IReconciler
     private void QueueAll()
     {
         foreach (var daemonSet in informers.DaemonSets.Items)
-            Queue.Add(ObjectKey.Of(daemonSet));
-    }
-
-    /// <summary>A pod's change concerns the daemon sets it belonged to, belongs to, or (an orphan) could be adopted by.</summary>
-    private void OnPodChanged(string podKey)
-    {
-        informers.Pods.TryGet(podKey, out var pod);
-        var @namespace = podKey[..podKey.IndexOf('/')];
-        foreach (var owner in podOwners.Update(podKey, pod?.Metadata).Where(owner => owner is { Controller: true, Kind: "DaemonSet" }))
-            Queue.Add($"{@namespace}/{owner.Name}");
-        if (pod is null || OwnerReferences.ControllerOf(pod.Metadata) is not null)
-            return;
-        foreach (var daemonSet in informers.DaemonSets.Items.Where(ds =>
-                     ds.Metadata.NamespaceProperty == @namespace && LabelSelectors.Matches(ds.Spec.Selector, pod.Metadata.Labels)))
             Queue.Add(ObjectKey.Of(daemonSet));
     }
 

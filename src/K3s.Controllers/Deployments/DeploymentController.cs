@@ -19,7 +19,7 @@ public sealed class DeploymentController : IReconciler
     private readonly Kubernetes client;
     private readonly WorkloadInformers informers;
     private readonly ReplicaSetClaims claims;
-    private readonly LastKnownOwners replicaSetOwners = new();
+    private readonly DependentRouting<V1ReplicaSet, V1Deployment> replicaSetRouting;
     private readonly ILogger logger;
     private readonly EventRecorder events;
 
@@ -31,27 +31,14 @@ public sealed class DeploymentController : IReconciler
         logger = loggers.CreateLogger<DeploymentController>();
         events = new EventRecorder(client, "deployment-controller", logger);
         informers.Deployments.Subscribe(Queue.Add);
-        informers.ReplicaSets.Subscribe(OnReplicaSetChanged);
+        replicaSetRouting = new(informers.ReplicaSets, informers.Deployments, "Deployment", deployment => deployment.Spec.Selector);
+        informers.ReplicaSets.Subscribe(key => Queue.AddRange(replicaSetRouting.OwnersToQueue(key)));
     }
 
     public WorkQueue Queue { get; } = new();
 
     public Task RunAsync(CancellationToken cancellationToken) =>
         new ControllerLoop("deployment controller", Queue, this, logger, workers: 4).RunAsync(cancellationToken);
-
-    /// <summary>A replica set's change (its status above all) concerns the deployments that control or could adopt it.</summary>
-    private void OnReplicaSetChanged(string key)
-    {
-        informers.ReplicaSets.TryGet(key, out var replicaSet);
-        var @namespace = key[..key.IndexOf('/')];
-        foreach (var owner in replicaSetOwners.Update(key, replicaSet?.Metadata).Where(owner => owner is { Controller: true, Kind: "Deployment" }))
-            Queue.Add($"{@namespace}/{owner.Name}");
-        if (replicaSet is null || OwnerReferences.ControllerOf(replicaSet.Metadata) is not null)
-            return;
-        foreach (var deployment in informers.Deployments.Items.Where(d =>
-                     d.Metadata.NamespaceProperty == @namespace && LabelSelectors.Matches(d.Spec.Selector, replicaSet.Metadata.Labels)))
-            Queue.Add(ObjectKey.Of(deployment));
-    }
 
     public async Task<TimeSpan?> ReconcileAsync(string key, CancellationToken cancellationToken)
     {

@@ -22,7 +22,6 @@ public sealed class CronJobController : IReconciler
     private readonly Kubernetes client;
     private readonly TimeProvider clock;
     private readonly EventRecorder events;
-    private readonly LastKnownOwners jobOwners = new();
     private readonly ILogger logger;
 
     public CronJobController(Kubernetes client, WorkloadInformers informers, ILoggerFactory loggers, TimeProvider? clock = null)
@@ -32,13 +31,8 @@ public sealed class CronJobController : IReconciler
         logger = loggers.CreateLogger<CronJobController>();
         events = new EventRecorder(client, "cronjob-controller", logger);
         informers.CronJobs.Subscribe(Queue.Add);
-        informers.Jobs.Subscribe(jobKey =>
-        {
-            informers.Jobs.TryGet(jobKey, out var job);
-            var @namespace = jobKey[..jobKey.IndexOf('/')];
-            foreach (var owner in jobOwners.Update(jobKey, job?.Metadata).Where(owner => owner is { Controller: true, Kind: "CronJob" }))
-                Queue.Add($"{@namespace}/{owner.Name}");
-        });
+        var jobRouting = new DependentRouting<V1Job, V1CronJob>(informers.Jobs, informers.CronJobs, "CronJob");
+        informers.Jobs.Subscribe(key => Queue.AddRange(jobRouting.OwnersToQueue(key)));
     }
 
     public WorkQueue Queue { get; } = new();

@@ -27,7 +27,6 @@ public sealed class JobController : IReconciler
     private readonly Kubernetes client;
     private readonly TimeProvider clock;
     private readonly EventRecorder events;
-    private readonly LastKnownOwners podOwners = new();
     private readonly ILogger logger;
 
     public JobController(Kubernetes client, WorkloadInformers informers, ILoggerFactory loggers, TimeProvider? clock = null)
@@ -37,13 +36,8 @@ public sealed class JobController : IReconciler
         logger = loggers.CreateLogger<JobController>();
         events = new EventRecorder(client, "job-controller", logger);
         informers.Jobs.Subscribe(Queue.Add);
-        informers.Pods.Subscribe(podKey =>
-        {
-            informers.Pods.TryGet(podKey, out var pod);
-            var @namespace = podKey[..podKey.IndexOf('/')];
-            foreach (var owner in podOwners.Update(podKey, pod?.Metadata).Where(owner => owner is { Controller: true, Kind: "Job" }))
-                Queue.Add($"{@namespace}/{owner.Name}");
-        });
+        var podRouting = new DependentRouting<V1Pod, V1Job>(informers.Pods, informers.Jobs, "Job");
+        informers.Pods.Subscribe(key => Queue.AddRange(podRouting.OwnersToQueue(key)));
     }
 
     public WorkQueue Queue { get; } = new();

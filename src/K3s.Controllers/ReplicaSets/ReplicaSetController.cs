@@ -22,7 +22,7 @@ public sealed class ReplicaSetController : IReconciler
     private readonly Kubernetes client;
     private readonly WorkloadInformers informers;
     private readonly PodClaims claims;
-    private readonly LastKnownOwners podOwners = new();
+    private readonly DependentRouting<V1Pod, V1ReplicaSet> podRouting;
     private readonly ILogger logger;
     private readonly EventRecorder events;
 
@@ -34,27 +34,14 @@ public sealed class ReplicaSetController : IReconciler
         logger = loggers.CreateLogger<ReplicaSetController>();
         events = new EventRecorder(client, "replicaset-controller", logger);
         informers.ReplicaSets.Subscribe(Queue.Add);
-        informers.Pods.Subscribe(OnPodChanged);
+        podRouting = new(informers.Pods, informers.ReplicaSets, "ReplicaSet", rs => rs.Spec.Selector);
+        informers.Pods.Subscribe(key => Queue.AddRange(podRouting.OwnersToQueue(key)));
     }
 
     public WorkQueue Queue { get; } = new();
 
     public Task RunAsync(CancellationToken cancellationToken) =>
         new ControllerLoop("replicaset controller", Queue, this, logger, workers: 4).RunAsync(cancellationToken);
-
-    /// <summary>A pod's change concerns the replica sets it belonged to, belongs to, or (an orphan) could be adopted by.</summary>
-    private void OnPodChanged(string podKey)
-    {
-        informers.Pods.TryGet(podKey, out var pod);
-        var @namespace = podKey[..podKey.IndexOf('/')];
-        foreach (var owner in podOwners.Update(podKey, pod?.Metadata).Where(owner => owner is { Controller: true, Kind: "ReplicaSet" }))
-            Queue.Add($"{@namespace}/{owner.Name}");
-        if (pod is null || OwnerReferences.ControllerOf(pod.Metadata) is not null)
-            return;
-        foreach (var replicaSet in informers.ReplicaSets.Items.Where(rs =>
-                     rs.Metadata.NamespaceProperty == @namespace && LabelSelectors.Matches(rs.Spec.Selector, pod.Metadata.Labels)))
-            Queue.Add(ObjectKey.Of(replicaSet));
-    }
 
     public async Task<TimeSpan?> ReconcileAsync(string key, CancellationToken cancellationToken)
     {

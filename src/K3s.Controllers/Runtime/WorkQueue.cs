@@ -33,6 +33,12 @@ public sealed class WorkQueue
         ready.Writer.TryWrite(key);
     }
 
+    public void AddRange(IEnumerable<string> keys)
+    {
+        foreach (var key in keys)
+            Add(key);
+    }
+
     /// <summary>Adds the key once the delay has passed (a timer, so nobody waits for it).</summary>
     public void AddAfter(string key, TimeSpan delay)
     {

@@ -24,7 +24,7 @@ public sealed class StatefulSetController : IReconciler
     private readonly WorkloadInformers informers;
     private readonly PodClaims claims;
     private readonly ControllerRevisions revisions;
-    private readonly LastKnownOwners podOwners = new();
+    private readonly DependentRouting<V1Pod, V1StatefulSet> podRouting;
     private readonly EventRecorder events;
     private readonly ILogger logger;
 
@@ -37,27 +37,14 @@ public sealed class StatefulSetController : IReconciler
         logger = loggers.CreateLogger<StatefulSetController>();
         events = new EventRecorder(client, Component, logger);
         informers.StatefulSets.Subscribe(Queue.Add);
-        informers.Pods.Subscribe(OnPodChanged);
+        podRouting = new(informers.Pods, informers.StatefulSets, "StatefulSet", set => set.Spec.Selector);
+        informers.Pods.Subscribe(key => Queue.AddRange(podRouting.OwnersToQueue(key)));
     }
 
     public WorkQueue Queue { get; } = new();
 
     public Task RunAsync(CancellationToken cancellationToken) =>
         new ControllerLoop("statefulset controller", Queue, this, logger, workers: 2).RunAsync(cancellationToken);
-
-    /// <summary>A pod's change concerns the sets it belonged to, belongs to, or (an orphan) could be adopted by.</summary>
-    private void OnPodChanged(string podKey)
-    {
-        informers.Pods.TryGet(podKey, out var pod);
-        var @namespace = podKey[..podKey.IndexOf('/')];
-        foreach (var owner in podOwners.Update(podKey, pod?.Metadata).Where(owner => owner is { Controller: true, Kind: "StatefulSet" }))
-            Queue.Add($"{@namespace}/{owner.Name}");
-        if (pod is null || OwnerReferences.ControllerOf(pod.Metadata) is not null)
-            return;
-        foreach (var set in informers.StatefulSets.Items.Where(set =>
-                     set.Metadata.NamespaceProperty == @namespace && LabelSelectors.Matches(set.Spec.Selector, pod.Metadata.Labels)))
-            Queue.Add(ObjectKey.Of(set));
-    }
 
     public async Task<TimeSpan?> ReconcileAsync(string key, CancellationToken cancellationToken)
     {
