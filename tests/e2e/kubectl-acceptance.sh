@@ -43,10 +43,6 @@ done
 grep -q 'k3sps server is ready in' "$work/server.log" || { echo "k3sps server did not become ready" >&2; echo "0 passed, 1 failed"; exit 1; }
 export KUBECONFIG=$work/kubeconfig.yaml
 
-skip() {
-    echo "ok - $1 # SKIP $2"
-}
-
 # Fails unless a command fails with this text in its output.
 expect_error() {
     local text=$1 output
