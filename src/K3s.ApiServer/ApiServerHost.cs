@@ -2,14 +2,15 @@ using System.Net;
 using K3s.ApiServer.CustomResources;
 using K3s.ApiServer.Handlers;
 using K3s.ApiServer.OpenApi;
-using K3s.ApiServer.Schema;
 using K3s.ApiServer.Resources;
+using K3s.ApiServer.Schema;
 using K3s.ApiServer.Security;
 using K3s.ApiServer.Storage;
 using K3s.ApiServer.Strategies;
 using K3s.ApiServer.Tables;
 using K3s.Core.Etcd;
 using K3s.Core.Tls;
+using K3s.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -17,6 +18,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -74,6 +76,7 @@ public sealed class ApiServerHost : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, ProcessOwnedLifetime>();
         builder.Services.AddSingleton(loggers);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -22,7 +22,9 @@ public sealed class SchemaCatalog
 
     private SchemaCatalog(Assembly models)
     {
-        var kinds = models.GetTypes()
+        // Exported types only: GetTypes would also load every compiler-made type of the client (its request
+        // methods' state machines and their generic types), which stay resident.
+        var kinds = models.GetExportedTypes()
             .Where(type => type is { IsClass: true, IsPublic: true, IsGenericType: false, Namespace: "k8s.Models" })
             .Select(type => (Type: type, Entity: type.GetCustomAttribute<KubernetesEntityAttribute>()))
             .Where(found => found.Entity is not null && DefinitionNames.Parse(found.Type.Name) is not null)

@@ -1,5 +1,6 @@
 using System.Net;
 using K3s.Core.Etcd;
+using K3s.Hosting;
 using K3s.Kine.Server.Http2;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace K3s.Kine.Server;
@@ -40,6 +42,7 @@ public sealed class DatastoreServer : IAsyncDisposable
         var sockets = new List<string>();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, ProcessOwnedLifetime>();
         if (loggers is not null)
             builder.Services.AddSingleton(loggers);
         builder.WebHost.ConfigureKestrel(kestrel =>

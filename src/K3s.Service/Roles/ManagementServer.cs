@@ -1,9 +1,11 @@
 using Grpc.Core;
 using K3s.Core.Management;
+using K3s.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace K3s.Service.Roles;
@@ -25,6 +27,7 @@ public sealed class ManagementServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, ProcessOwnedLifetime>();
         builder.Services.AddSingleton(loggers);
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(new StatusService(status));

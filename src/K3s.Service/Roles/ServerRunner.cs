@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using K3s.ApiServer;
 using K3s.Controllers;
 using K3s.Core.Datastore;
@@ -7,7 +6,7 @@ using K3s.Core.Security;
 using K3s.Core.Tls;
 using K3s.Kine.Sql;
 using K3s.Service.Cli;
-using k8s;
+using K3s.Service.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace K3s.Service.Roles;
@@ -57,8 +56,7 @@ internal static class ServerRunner
             var kubeconfig = Kubeconfig.Render(url, caPem, certificates.Admin);
             WriteKubeconfig(options.WriteKubeconfig, kubeconfig, kubeconfigMode);
             await ReadinessProbe.WaitAsync(url, certificates.ServerCa, cancellationToken);
-            // The controllers use the admin's credentials over loopback, as any other client would.
-            using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(new MemoryStream(Encoding.UTF8.GetBytes(kubeconfig))));
+            using var client = LoopbackClient.Create(url, caPem, certificates.Admin);
             var cluster = new ClusterSettings(serviceCidr, ServerEndpoints.Advertised(options, listen, api.Address.Port), caPem,
                 PackagedManifests.DirectoryOf(dataDir));
             await using var controllers = ControllerManager.Start(client, loggers, cluster: cluster);
@@ -69,6 +67,7 @@ internal static class ServerRunner
             log.WriteLine($"k3sps server: {datastore.Description}, Kubernetes API on {api.Address}");
             log.WriteLine($"k3sps server is ready in {readyAfter} ms");
             SystemdNotifier.Notify("READY=1");
+            _ = StartupMemoryRelease.AfterAsync(TimeSpan.FromSeconds(20), cancellationToken);
             await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
             log.WriteLine("k3sps server: stopping");
             SystemdNotifier.Notify("STOPPING=1");
