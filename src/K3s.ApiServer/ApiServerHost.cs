@@ -49,10 +49,12 @@ public sealed class ApiServerHost : IAsyncDisposable
     private readonly WebApplication app;
 
     private readonly CustomResourceRegistrar customResources;
+    private readonly NamespaceLifecycle namespaces;
     private readonly ObjectStore store;
 
-    private ApiServerHost(WebApplication app, Uri address, CustomResourceRegistrar customResources, ObjectStore store)
+    private ApiServerHost(WebApplication app, Uri address, CustomResourceRegistrar customResources, NamespaceLifecycle namespaces, ObjectStore store)
     {
+        this.namespaces = namespaces;
         this.app = app;
         this.customResources = customResources;
         this.store = store;
@@ -73,6 +75,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         await SystemNamespaces.EnsureAsync(store, registry, cancellationToken);
         var customResources = new CustomResourceRegistrar(store, registry, loggers.CreateLogger("K3s.ApiServer.CustomResources"));
         await customResources.StartAsync(cancellationToken);
+        var namespaces = new NamespaceLifecycle(store, registry, loggers.CreateLogger("K3s.ApiServer.Namespaces"));
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -96,14 +99,14 @@ public sealed class ApiServerHost : IAsyncDisposable
         });
         var app = builder.Build();
         var schemas = new KindSchemas(SchemaCatalog.Shared, definition => definition.Schema);
-        var router = new ApiRouter(registry, new ResourceHandler(store, new TableConverter(TimeProvider.System), new SubresourceHandler(store, schemas), customResources, schemas, options.BookmarkInterval, app.Lifetime.ApplicationStopping), new HealthChecks(etcd),
+        var router = new ApiRouter(registry, new ResourceHandler(store, namespaces, new TableConverter(TimeProvider.System), new SubresourceHandler(store, schemas), customResources, schemas, options.BookmarkInterval, app.Lifetime.ApplicationStopping), new HealthChecks(etcd),
             new Authenticator(options.Certificates.ClientCa, options.Tokens), authorizer,
             loggers.CreateLogger("K3s.ApiServer"));
         app.Run(router.HandleAsync);
         await app.StartAsync(cancellationToken);
 
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ApiServerHost(app, new Uri(bound), customResources, store);
+        return new ApiServerHost(app, new Uri(bound), customResources, namespaces, store);
     }
 
     public async ValueTask DisposeAsync()
@@ -111,6 +114,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         await app.StopAsync();
         await app.DisposeAsync();
         await customResources.DisposeAsync();
+        await namespaces.DisposeAsync();
         await store.DisposeAsync();
     }
 }

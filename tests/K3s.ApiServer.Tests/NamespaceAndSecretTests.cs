@@ -42,6 +42,27 @@ public sealed class NamespaceAndSecretTests(ApiServerFixture server) : IClassFix
     }
 
     [Fact]
+    public async Task Nothing_is_created_in_a_namespace_that_does_not_exist()
+    {
+        var error = await Assert.ThrowsAsync<HttpOperationException>(() =>
+            client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "c" } }, Namespaces.Fresh()));
+        ConfigMapTests.AssertStatus(error, HttpStatusCode.NotFound, "NotFound", "namespaces");
+    }
+
+    [Fact]
+    public async Task Nothing_is_created_in_a_namespace_from_the_moment_its_deletion_returns()
+    {
+        // No namespace controller runs here: the deleted namespace stays terminating behind its finalizer.
+        var ns = Namespaces.Fresh();
+        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
+        await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "before" } }, ns);
+        await client.CoreV1.DeleteNamespaceAsync(ns);
+        var error = await Assert.ThrowsAsync<HttpOperationException>(() =>
+            client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "after" } }, ns));
+        ConfigMapTests.AssertStatus(error, HttpStatusCode.Forbidden, "Forbidden", "because it is being terminated");
+    }
+
+    [Fact]
     public async Task StringData_is_stored_base64_encoded_in_data_and_type_defaults_to_Opaque()
     {
         var ns = Namespaces.Fresh();

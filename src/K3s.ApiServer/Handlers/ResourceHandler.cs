@@ -16,12 +16,10 @@ namespace K3s.ApiServer.Handlers;
 /// The verbs on a resource, for every kind alike: get, list, watch, create, update, patch, delete and
 /// deletecollection, mapped from the HTTP method and whether the path names an object.
 /// </summary>
-public sealed class ResourceHandler(ObjectStore store, TableConverter tables, SubresourceHandler subresources, CustomResourceRegistrar customResources,
-    KindSchemas schemas, TimeSpan bookmarkInterval, CancellationToken serverStopping)
+public sealed class ResourceHandler(ObjectStore store, NamespaceLifecycle namespaces, TableConverter tables, SubresourceHandler subresources,
+    CustomResourceRegistrar customResources, KindSchemas schemas, TimeSpan bookmarkInterval, CancellationToken serverStopping)
 {
     private readonly FieldValidation fieldValidation = new(schemas);
-
-    private static readonly ResourceDefinition Namespaces = ResourceRegistry.BuiltIn().Find("", "v1", "namespaces")!;
 
     /// <summary>The verb a request is, as authorization names it.</summary>
     public static string Verb(HttpRequest request, RequestTarget target) => (request.Method, target.Name is null) switch
@@ -157,17 +155,9 @@ public sealed class ResourceHandler(ObjectStore store, TableConverter tables, Su
             throw ApiException.MethodNotAllowed($"{definition.QualifiedResource} are created in a namespace: POST to .../namespaces/NAMESPACE/{definition.Plural}");
         var item = CheckNamespace(await RequestBody.ReadObjectAsync(context.Request, cancel), @namespace);
         if (@namespace is not null)
-            await RequireLiveNamespaceAsync(@namespace, cancel);
+            await namespaces.RequireLiveAsync(@namespace, cancel);
         await fieldValidation.CheckAsync(context, definition, item);
         await JsonResponses.WriteAsync(context, await WrittenAsync(definition, await store.CreateAsync(definition, @namespace, item, dryRun, cancel), cancel), 201);
-    }
-
-    /// <summary>Objects are created only in a namespace that exists and is not being deleted.</summary>
-    private async Task RequireLiveNamespaceAsync(string @namespace, CancellationToken cancel)
-    {
-        var found = await store.GetAsync(Namespaces, null, @namespace, cancel);
-        if (ObjectStore.Metadata(found)["deletionTimestamp"] is not null)
-            throw ApiException.Forbidden($"unable to create new content in namespace {@namespace} because it is being terminated");
     }
 
     private async Task<JsonObject> PatchAsync(HttpContext context, ResourceDefinition definition, string? @namespace, string name, bool dryRun)
@@ -199,6 +189,8 @@ public sealed class ResourceHandler(ObjectStore store, TableConverter tables, Su
         var body = await RequestBody.ReadAsync(context.Request, context.RequestAborted) as JsonObject;
         dryRun |= body?["dryRun"] is JsonArray flags && flags.Any(flag => (string?)flag == "All");
         var result = await store.DeleteAsync(definition, @namespace, name, DeleteRequest.Options(body, context.Request.Query), dryRun, context.RequestAborted);
+        if (definition.Kind == "Namespace" && definition.Group.Length == 0 && !dryRun)
+            namespaces.Deleted(result.Object);
         await WrittenAsync(definition, result.Object, context.RequestAborted);
         if (!result.Removed || definition.ReturnsDeletedObject)
         {
