@@ -49,15 +49,17 @@ public sealed class ControllerManager : IAsyncDisposable
         elector ??= new LeaderElector(client, "kube-system", "kube-controller-manager", Identity(), loggers.CreateLogger("K3s.Controllers.LeaderElection"));
         var running = elector.RunAsync(leading =>
         {
+            // Made anew each term, as the controllers are: a new leader starts from fresh lists.
+            var informers = new SharedInformers(client, loggers, resync);
             List<Task> running =
             [
                 new NamespaceController(client, loggers, resync).RunAsync(leading),
-                new WorkloadControllers(client, loggers, resync).RunAsync(leading),
-                new Scheduler(client, loggers, resync).RunAsync(leading),
+                new WorkloadControllers(client, informers, loggers).RunAsync(leading),
+                new Scheduler(client, informers, loggers).RunAsync(leading),
                 new ServiceController(client, new ServiceNetwork(cluster?.ServiceCidr ?? ClusterSettings.DefaultServiceCidr), loggers, resync).RunAsync(leading),
-                new EndpointsController(client, loggers, resync).RunAsync(leading),
+                new EndpointsController(client, informers, loggers).RunAsync(leading),
                 new ServiceAccountController(client, loggers, resync).RunAsync(leading),
-                new NodeLifecycleController(client, nodeLifecycle, loggers, resync).RunAsync(leading),
+                new NodeLifecycleController(client, nodeLifecycle, informers, loggers, resync).RunAsync(leading),
             ];
             if (cluster is not null)
             {
@@ -66,6 +68,8 @@ public sealed class ControllerManager : IAsyncDisposable
                 if (cluster.ManifestsDirectory is { } manifests)
                     running.Add(new ManifestDeployer(client, manifests, loggers).RunAsync(leading));
             }
+            // Started once every controller has subscribed.
+            running.Add(informers.RunAsync(leading));
             return Task.WhenAll(running);
         }, stopping.Token);
         return new ControllerManager(stopping, running, elector);

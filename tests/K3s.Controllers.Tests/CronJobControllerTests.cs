@@ -1,8 +1,9 @@
-using k8s;
-using k8s.Models;
 using K3s.Controllers.Jobs;
+using K3s.Controllers.Runtime;
 using K3s.Controllers.Workloads;
 using Microsoft.Extensions.Logging.Abstractions;
+using k8s;
+using k8s.Models;
 using static K3s.Controllers.Tests.JobTestObjects;
 using static K3s.Controllers.Tests.WorkloadTestObjects;
 
@@ -60,7 +61,7 @@ public sealed class CronJobControllerTests(ClusterFixture cluster) : IClassFixtu
         var cronJob = await client.BatchV1.CreateNamespacedCronJobAsync(spec, ns);
         var newYear = new DateTimeOffset(cronJob.Metadata.CreationTimestamp!.Value.Year + 1, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var clock = new SetClock(newYear.AddSeconds(5));
-        var controller = new CronJobController(client, new WorkloadInformers(client, NullLoggerFactory.Instance, TimeSpan.FromMinutes(5)), NullLoggerFactory.Instance, clock);
+        var controller = new CronJobController(client, new SharedInformers(client, NullLoggerFactory.Instance, TimeSpan.FromMinutes(5)), NullLoggerFactory.Instance, clock);
         var key = $"{ns}/yearly";
         var zone = TimeZoneInfo.Local;
 

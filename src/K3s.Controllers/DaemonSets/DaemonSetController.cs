@@ -21,14 +21,14 @@ public sealed class DaemonSetController : IReconciler
     public const string Component = "daemonset-controller";
 
     private readonly Kubernetes client;
-    private readonly WorkloadInformers informers;
+    private readonly SharedInformers informers;
     private readonly PodClaims claims;
     private readonly ControllerRevisions revisions;
     private readonly DependentRouting<V1Pod, V1DaemonSet> podRouting;
     private readonly EventRecorder events;
     private readonly ILogger logger;
 
-    public DaemonSetController(Kubernetes client, WorkloadInformers informers, ILoggerFactory loggers)
+    public DaemonSetController(Kubernetes client, SharedInformers informers, ILoggerFactory loggers)
     {
         this.client = client;
         this.informers = informers;

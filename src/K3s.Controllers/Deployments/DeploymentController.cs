@@ -17,13 +17,13 @@ namespace K3s.Controllers.Deployments;
 public sealed class DeploymentController : IReconciler
 {
     private readonly Kubernetes client;
-    private readonly WorkloadInformers informers;
+    private readonly SharedInformers informers;
     private readonly ReplicaSetClaims claims;
     private readonly DependentRouting<V1ReplicaSet, V1Deployment> replicaSetRouting;
     private readonly ILogger logger;
     private readonly EventRecorder events;
 
-    public DeploymentController(Kubernetes client, WorkloadInformers informers, ILoggerFactory loggers)
+    public DeploymentController(Kubernetes client, SharedInformers informers, ILoggerFactory loggers)
     {
         this.client = client;
         this.informers = informers;

@@ -22,20 +22,18 @@ public sealed class EndpointsController : IReconciler
     private readonly WorkQueue queue = new();
     private readonly ILogger logger;
 
-    public EndpointsController(Kubernetes client, ILoggerFactory loggers, TimeSpan resyncPeriod)
+    public EndpointsController(Kubernetes client, SharedInformers informers, ILoggerFactory loggers)
     {
         this.client = client;
         logger = loggers.CreateLogger<EndpointsController>();
-        services = new Informer<V1Service>(ClusterSources.Services(client), resyncPeriod, loggers.CreateLogger<Informer<V1Service>>());
-        pods = new Informer<V1Pod>(ClusterSources.Pods(client), resyncPeriod, loggers.CreateLogger<Informer<V1Pod>>());
+        services = informers.Services;
+        pods = informers.Pods;
         services.Subscribe(queue.Add);
         pods.Subscribe(OnPodChanged);
     }
 
-    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
-        services.RunAsync(cancellationToken),
-        pods.RunAsync(cancellationToken),
-        new ControllerLoop("endpoints controller", queue, this, logger, workers: 2).RunAsync(cancellationToken));
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        new ControllerLoop("endpoints controller", queue, this, logger, workers: 2).RunAsync(cancellationToken);
 
     public async Task<TimeSpan?> ReconcileAsync(string key, CancellationToken cancellationToken)
     {

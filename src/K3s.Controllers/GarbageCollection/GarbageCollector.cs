@@ -29,7 +29,7 @@ public sealed class GarbageCollector : IReconciler
     private readonly LastKnownOwners owners = new();
     private readonly ILogger logger;
 
-    public GarbageCollector(Kubernetes client, WorkloadInformers informers, ILoggerFactory loggers)
+    public GarbageCollector(Kubernetes client, SharedInformers informers, ILoggerFactory loggers)
     {
         api = new RawApi(client);
         edits = new ObjectEdits(api);

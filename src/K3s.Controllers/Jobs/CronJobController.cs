@@ -24,7 +24,7 @@ public sealed class CronJobController : IReconciler
     private readonly EventRecorder events;
     private readonly ILogger logger;
 
-    public CronJobController(Kubernetes client, WorkloadInformers informers, ILoggerFactory loggers, TimeProvider? clock = null)
+    public CronJobController(Kubernetes client, SharedInformers informers, ILoggerFactory loggers, TimeProvider? clock = null)
     {
         this.client = client;
         this.clock = clock ?? TimeProvider.System;

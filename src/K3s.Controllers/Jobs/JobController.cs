@@ -29,7 +29,7 @@ public sealed class JobController : IReconciler
     private readonly EventRecorder events;
     private readonly ILogger logger;
 
-    public JobController(Kubernetes client, WorkloadInformers informers, ILoggerFactory loggers, TimeProvider? clock = null)
+    public JobController(Kubernetes client, SharedInformers informers, ILoggerFactory loggers, TimeProvider? clock = null)
     {
         this.client = client;
         this.clock = clock ?? TimeProvider.System;

@@ -36,15 +36,15 @@ public sealed class NodeLifecycleController : IReconciler
     /// <summary>The Ready status each node had when last looked at, to notice it leaving True.</summary>
     private readonly ConcurrentDictionary<string, string?> lastReady = new();
 
-    public NodeLifecycleController(Kubernetes client, NodeLifecycleOptions? options, ILoggerFactory loggers, TimeSpan resyncPeriod)
+    public NodeLifecycleController(Kubernetes client, NodeLifecycleOptions? options, SharedInformers informers, ILoggerFactory loggers, TimeSpan resyncPeriod)
     {
         this.client = client;
         this.options = options ?? new NodeLifecycleOptions();
         logger = loggers.CreateLogger<NodeLifecycleController>();
         events = new EventRecorder(client, Component, logger);
-        nodes = new Informer<V1Node>(ClusterSources.Nodes(client), resyncPeriod, loggers.CreateLogger<Informer<V1Node>>());
+        nodes = informers.Nodes;
         leases = new Informer<V1Lease>(ClusterSources.Leases(client, LeaseNamespace), resyncPeriod, loggers.CreateLogger<Informer<V1Lease>>());
-        pods = new Informer<V1Pod>(ClusterSources.Pods(client), resyncPeriod, loggers.CreateLogger<Informer<V1Pod>>());
+        pods = informers.Pods;
         taintManager = new TaintManager(client, nodes, pods, loggers);
         nodes.Subscribe(queue.Add);
         // A lease is named after its node.
@@ -53,9 +53,7 @@ public sealed class NodeLifecycleController : IReconciler
     }
 
     public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
-        nodes.RunAsync(cancellationToken),
         leases.RunAsync(cancellationToken),
-        pods.RunAsync(cancellationToken),
         new ControllerLoop("node lifecycle controller", queue, this, logger, workers: 2).RunAsync(cancellationToken),
         taintManager.RunAsync(cancellationToken));
 

@@ -20,13 +20,13 @@ public sealed class ReplicaSetController : IReconciler
     private const int BurstReplicas = 500;
 
     private readonly Kubernetes client;
-    private readonly WorkloadInformers informers;
+    private readonly SharedInformers informers;
     private readonly PodClaims claims;
     private readonly DependentRouting<V1Pod, V1ReplicaSet> podRouting;
     private readonly ILogger logger;
     private readonly EventRecorder events;
 
-    public ReplicaSetController(Kubernetes client, WorkloadInformers informers, ILoggerFactory loggers)
+    public ReplicaSetController(Kubernetes client, SharedInformers informers, ILoggerFactory loggers)
     {
         this.client = client;
         this.informers = informers;

@@ -22,14 +22,6 @@ public static class WorkloadSources
         },
         (resourceVersion, cancellationToken) => client.AppsV1.WatchListReplicaSetForAllNamespacesAsync(resourceVersion: resourceVersion, cancellationToken: cancellationToken));
 
-    public static ListWatch<V1Pod> Pods(Kubernetes client) => new(
-        async cancellationToken =>
-        {
-            var list = await client.CoreV1.ListPodForAllNamespacesAsync(cancellationToken: cancellationToken);
-            return new ListResult<V1Pod>(list.Items.ToList(), list.Metadata.ResourceVersion);
-        },
-        (resourceVersion, cancellationToken) => client.CoreV1.WatchListPodForAllNamespacesAsync(resourceVersion: resourceVersion, cancellationToken: cancellationToken));
-
     public static ListWatch<V1DaemonSet> DaemonSets(Kubernetes client) => new(
         async cancellationToken =>
         {

@@ -44,21 +44,19 @@ public sealed class Scheduler : IReconciler
     /// <summary>Pods that fit nowhere at their last attempt (key → attempts so far).</summary>
     private readonly ConcurrentDictionary<string, int> unschedulable = new();
 
-    public Scheduler(Kubernetes client, ILoggerFactory loggers, TimeSpan resyncPeriod)
+    public Scheduler(Kubernetes client, SharedInformers informers, ILoggerFactory loggers)
     {
         this.client = client;
         logger = loggers.CreateLogger<Scheduler>();
         events = new EventRecorder(client, Name, logger);
-        pods = new Informer<V1Pod>(ClusterSources.Pods(client), resyncPeriod, loggers.CreateLogger<Informer<V1Pod>>());
-        nodes = new Informer<V1Node>(ClusterSources.Nodes(client), resyncPeriod, loggers.CreateLogger<Informer<V1Node>>());
+        pods = informers.Pods;
+        nodes = informers.Nodes;
         pods.Subscribe(OnPodChanged);
         nodes.Subscribe(_ => RetryUnschedulable());
     }
 
-    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
-        pods.RunAsync(cancellationToken),
-        nodes.RunAsync(cancellationToken),
-        new ControllerLoop("scheduler", queue, this, logger, Workers).RunAsync(cancellationToken));
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        new ControllerLoop("scheduler", queue, this, logger, Workers).RunAsync(cancellationToken);
 
     public async Task<TimeSpan?> ReconcileAsync(string key, CancellationToken cancellationToken)
     {

@@ -21,14 +21,14 @@ public sealed class StatefulSetController : IReconciler
     public const string Component = "statefulset-controller";
 
     private readonly Kubernetes client;
-    private readonly WorkloadInformers informers;
+    private readonly SharedInformers informers;
     private readonly PodClaims claims;
     private readonly ControllerRevisions revisions;
     private readonly DependentRouting<V1Pod, V1StatefulSet> podRouting;
     private readonly EventRecorder events;
     private readonly ILogger logger;
 
-    public StatefulSetController(Kubernetes client, WorkloadInformers informers, ILoggerFactory loggers)
+    public StatefulSetController(Kubernetes client, SharedInformers informers, ILoggerFactory loggers)
     {
         this.client = client;
         this.informers = informers;

@@ -1,25 +1,23 @@
-using k8s;
 using K3s.Controllers.DaemonSets;
 using K3s.Controllers.Deployments;
 using K3s.Controllers.GarbageCollection;
 using K3s.Controllers.Jobs;
 using K3s.Controllers.ReplicaSets;
+using K3s.Controllers.Runtime;
 using K3s.Controllers.StatefulSets;
 using Microsoft.Extensions.Logging;
+using k8s;
 
 namespace K3s.Controllers.Workloads;
 
 /// <summary>
-/// The deployment, replicaset, daemonset, statefulset, job, cronjob and garbage-collector controllers on one set of shared informers. The
-/// controllers subscribe before the informers start, so none misses the first list.
+/// The deployment, replicaset, daemonset, statefulset, job, cronjob and garbage-collector controllers, on the shared informers
+/// (which their owner runs).
 /// </summary>
 public sealed class WorkloadControllers
 {
-    private readonly WorkloadInformers informers;
-
-    public WorkloadControllers(Kubernetes client, ILoggerFactory loggers, TimeSpan resyncPeriod)
+    public WorkloadControllers(Kubernetes client, SharedInformers informers, ILoggerFactory loggers)
     {
-        informers = new WorkloadInformers(client, loggers, resyncPeriod);
         Deployments = new DeploymentController(client, informers, loggers);
         ReplicaSets = new ReplicaSetController(client, informers, loggers);
         DaemonSets = new DaemonSetController(client, informers, loggers);
@@ -43,10 +41,7 @@ public sealed class WorkloadControllers
 
     public GarbageCollector GarbageCollector { get; }
 
-    public Task Synced => informers.Synced;
-
     public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
-        informers.RunAsync(cancellationToken),
         Deployments.RunAsync(cancellationToken),
         ReplicaSets.RunAsync(cancellationToken),
         DaemonSets.RunAsync(cancellationToken),

@@ -1,16 +1,16 @@
 using k8s;
 using k8s.Models;
-using K3s.Controllers.Runtime;
 using Microsoft.Extensions.Logging;
 
-namespace K3s.Controllers.Workloads;
+namespace K3s.Controllers.Runtime;
 
 /// <summary>
-/// One informer per kind the workload controllers (deployments, replica sets, daemon sets, stateful
-/// sets, jobs, cron jobs) and the garbage collector follow, shared by them as client-go's shared
-/// informers are: one list and one watch per kind, whatever the number of controllers.
+/// One informer per kind that several controllers follow (the workload controllers, the garbage collector, the
+/// scheduler, the endpoints and node lifecycle controllers), shared as client-go's shared informers are: one list,
+/// one watch and one cache per kind, whatever the number of controllers. Controllers subscribe when they are made,
+/// before <see cref="RunAsync"/> starts the informers, so none misses the first list.
 /// </summary>
-public sealed class WorkloadInformers(Kubernetes client, ILoggerFactory loggers, TimeSpan resyncPeriod)
+public sealed class SharedInformers(Kubernetes client, ILoggerFactory loggers, TimeSpan resyncPeriod)
 {
     public Informer<V1Deployment> Deployments { get; } =
         new(WorkloadSources.Deployments(client), resyncPeriod, loggers.CreateLogger<Informer<V1Deployment>>());
@@ -28,7 +28,7 @@ public sealed class WorkloadInformers(Kubernetes client, ILoggerFactory loggers,
         new(WorkloadSources.ControllerRevisions(client), resyncPeriod, loggers.CreateLogger<Informer<V1ControllerRevision>>());
 
     public Informer<V1Pod> Pods { get; } =
-        new(WorkloadSources.Pods(client), resyncPeriod, loggers.CreateLogger<Informer<V1Pod>>());
+        new(ClusterSources.Pods(client), resyncPeriod, loggers.CreateLogger<Informer<V1Pod>>());
 
     public Informer<V1Job> Jobs { get; } =
         new(WorkloadSources.Jobs(client), resyncPeriod, loggers.CreateLogger<Informer<V1Job>>());
@@ -36,15 +36,18 @@ public sealed class WorkloadInformers(Kubernetes client, ILoggerFactory loggers,
     public Informer<V1CronJob> CronJobs { get; } =
         new(WorkloadSources.CronJobs(client), resyncPeriod, loggers.CreateLogger<Informer<V1CronJob>>());
 
-    /// <summary>Nodes, which decide where daemon pods belong.</summary>
     public Informer<V1Node> Nodes { get; } =
         new(ClusterSources.Nodes(client), resyncPeriod, loggers.CreateLogger<Informer<V1Node>>());
 
+    public Informer<V1Service> Services { get; } =
+        new(ClusterSources.Services(client), resyncPeriod, loggers.CreateLogger<Informer<V1Service>>());
+
     public Task Synced => Task.WhenAll(Deployments.Synced, ReplicaSets.Synced, DaemonSets.Synced, StatefulSets.Synced,
-        ControllerRevisions.Synced, Pods.Synced, Jobs.Synced, CronJobs.Synced, Nodes.Synced);
+        ControllerRevisions.Synced, Pods.Synced, Jobs.Synced, CronJobs.Synced, Nodes.Synced, Services.Synced);
 
     public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
         Deployments.RunAsync(cancellationToken), ReplicaSets.RunAsync(cancellationToken), DaemonSets.RunAsync(cancellationToken),
         StatefulSets.RunAsync(cancellationToken), ControllerRevisions.RunAsync(cancellationToken), Pods.RunAsync(cancellationToken),
-        Jobs.RunAsync(cancellationToken), CronJobs.RunAsync(cancellationToken), Nodes.RunAsync(cancellationToken));
+        Jobs.RunAsync(cancellationToken), CronJobs.RunAsync(cancellationToken), Nodes.RunAsync(cancellationToken),
+        Services.RunAsync(cancellationToken));
 }
