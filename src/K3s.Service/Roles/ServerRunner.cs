@@ -7,6 +7,7 @@ using K3s.Core.Tls;
 using K3s.Kine.Sql;
 using K3s.Service.Cli;
 using K3s.Service.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 
 namespace K3s.Service.Roles;
@@ -23,6 +24,7 @@ internal static class ServerRunner
     public static async Task<int> RunAsync(ServerOptions options, TextWriter log, CancellationToken cancellationToken)
     {
         var started = Stopwatch.StartNew();
+        var systemd = new SystemdNotifier();
         using var loggers = LoggerFactory.Create(logging => logging
             .SetMinimumLevel(LogLevel.Information)
             .AddSimpleConsole(console => console.SingleLine = true)
@@ -66,11 +68,12 @@ internal static class ServerRunner
             // Ready once everything runs: a stop from now on is a stop, not a start cut short.
             log.WriteLine($"k3sps server: {datastore.Description}, Kubernetes API on {api.Address}");
             log.WriteLine($"k3sps server is ready in {readyAfter} ms");
-            SystemdNotifier.Notify("READY=1");
+            // systemd (a Type=notify unit) is told only now, with every part running; outside systemd this does nothing.
+            systemd.Notify(ServiceState.Ready);
             _ = StartupMemoryRelease.AfterAsync(TimeSpan.FromSeconds(20), cancellationToken);
             await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
             log.WriteLine("k3sps server: stopping");
-            SystemdNotifier.Notify("STOPPING=1");
+            systemd.Notify(ServiceState.Stopping);
             return ExitCodes.Success;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
