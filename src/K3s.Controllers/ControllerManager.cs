@@ -66,7 +66,7 @@ public sealed class ControllerManager : IAsyncDisposable
                 running.Add(new ClusterBootstrap(client, cluster, loggers).RunAsync(leading));
                 running.Add(new RootCaPublisher(client, cluster.CaCertificatePem, loggers, resync).RunAsync(leading));
                 if (cluster.ManifestsDirectory is { } manifests)
-                    running.Add(new ManifestDeployer(client, manifests, loggers).RunAsync(leading));
+                    running.Add(new ManifestDeployer(client, manifests, loggers, cluster.WithdrawnManifests).RunAsync(leading));
             }
             // Started once every controller has subscribed.
             running.Add(informers.RunAsync(leading));

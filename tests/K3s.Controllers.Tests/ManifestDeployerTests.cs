@@ -52,6 +52,35 @@ public sealed class ManifestDeployerTests(ClusterFixture cluster) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_withdrawn_manifest_loses_the_objects_it_made_but_not_those_made_otherwise()
+    {
+        using var client = cluster.Client();
+        const string manifest = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: withdrawn-made, namespace: default}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: withdrawn-users, namespace: default}
+            """;
+        using (var manifests = new TemporaryDirectory())
+        {
+            manifests.Write("component.yaml", manifest);
+            await new ManifestDeployer(client, manifests.Path, NullLoggerFactory.Instance).ApplyChangedAsync(CancellationToken.None);
+        }
+        // The user made the second one over again, by hand: it is theirs now.
+        await client.CoreV1.DeleteNamespacedConfigMapAsync("withdrawn-users", "default");
+        await client.CoreV1.CreateNamespacedConfigMapAsync(new k8s.Models.V1ConfigMap { Metadata = new k8s.Models.V1ObjectMeta { Name = "withdrawn-users" } }, "default");
+
+        using var empty = new TemporaryDirectory();
+        await new ManifestDeployer(client, empty.Path, NullLoggerFactory.Instance, withdrawn: [manifest]).ApplyChangedAsync(CancellationToken.None);
+
+        Assert.Empty((await client.CoreV1.ListNamespacedConfigMapAsync("default", fieldSelector: "metadata.name=withdrawn-made")).Items);
+        Assert.Single((await client.CoreV1.ListNamespacedConfigMapAsync("default", fieldSelector: "metadata.name=withdrawn-users")).Items);
+    }
+
+    [Fact]
     public async Task A_manifest_that_fails_does_not_stop_the_others_and_is_tried_again()
     {
         using var client = cluster.Client();

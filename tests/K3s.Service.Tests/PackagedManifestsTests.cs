@@ -39,6 +39,19 @@ public sealed class PackagedManifestsTests
     }
 
     [Fact]
+    public void A_disabled_component_is_withdrawn_for_its_objects_to_go_unless_a_skip_file_makes_it_the_users()
+    {
+        using var dataDir = new TemporaryDirectory();
+        Assert.Empty(PackagedManifests.Withdrawn(dataDir.Path, [], ServiceCidr));
+        var withdrawn = Assert.Single(PackagedManifests.Withdrawn(dataDir.Path, ["coredns"], ServiceCidr));
+        Assert.Contains(YamlToJson.ConvertAll(withdrawn), document => (string?)document?["kind"] == "Deployment");
+
+        Directory.CreateDirectory(PackagedManifests.DirectoryOf(dataDir.Path));
+        File.WriteAllText(Path.Combine(PackagedManifests.DirectoryOf(dataDir.Path), "coredns.yaml.skip"), "");
+        Assert.Empty(PackagedManifests.Withdrawn(dataDir.Path, ["coredns"], ServiceCidr));
+    }
+
+    [Fact]
     public void An_unknown_component_is_refused_naming_the_valid_ones()
     {
         using var dataDir = new TemporaryDirectory();

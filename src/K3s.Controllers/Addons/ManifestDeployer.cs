@@ -14,9 +14,11 @@ namespace K3s.Controllers.Addons;
 /// and whenever a file changes. Each object is created, or merged into the one that exists when its
 /// manifest changed since that was applied (the hash it was applied from is kept in an annotation), so
 /// what the cluster added (a Service's cluster IP, a Deployment's status) stays. A manifest that fails is
-/// logged and tried again at the next pass.
+/// logged and tried again at the next pass. The objects of withdrawn manifests (a packaged component that
+/// <c>--disable</c> now names) are deleted at the first pass, those a manifest made only (they carry its hash),
+/// as k3s deletes a disabled component's.
 /// </summary>
-public sealed class ManifestDeployer(Kubernetes client, string directory, ILoggerFactory loggers)
+public sealed class ManifestDeployer(Kubernetes client, string directory, ILoggerFactory loggers, IReadOnlyList<string>? withdrawn = null)
 {
     public const string AppliedHashAnnotation = "k3sps.io/manifest-hash";
 
@@ -28,6 +30,8 @@ public sealed class ManifestDeployer(Kubernetes client, string directory, ILogge
 
     /// <summary>Each file's contents as last applied, by hash, so an unchanged file is not applied again.</summary>
     private readonly Dictionary<string, string> applied = new(StringComparer.Ordinal);
+
+    private bool withdrawnRemoved = withdrawn is not { Count: > 0 };
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -49,6 +53,8 @@ public sealed class ManifestDeployer(Kubernetes client, string directory, ILogge
     {
         // Discovery afresh each pass: a manifest may add a kind (a CRD) that another one uses.
         var resources = new ApiResources(api);
+        if (!withdrawnRemoved)
+            await RemoveWithdrawnAsync(resources, cancellationToken);
         foreach (var file in Manifests())
         {
             var text = await File.ReadAllTextAsync(file, cancellationToken);
@@ -68,6 +74,45 @@ public sealed class ManifestDeployer(Kubernetes client, string directory, ILogge
         }
     }
 
+    private async Task RemoveWithdrawnAsync(ApiResources resources, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var removed = 0;
+            // Last made, first deleted: a Deployment goes before the ServiceAccount its pods run as.
+            foreach (var item in withdrawn!.SelectMany(Objects).Reverse())
+            {
+                if (await RemoveObjectAsync(resources, item, cancellationToken))
+                    removed++;
+            }
+            withdrawnRemoved = true;
+            if (removed > 0)
+                logger.LogInformation("deleted {Count} objects of disabled components", removed);
+        }
+        catch (Exception e) when (e is FormatException or ApiCallException or HttpRequestException)
+        {
+            logger.LogWarning("objects of disabled components not deleted, tried again in {Period}: {Error}", Period, e.Message);
+        }
+    }
+
+    /// <summary>Deletes an object a manifest made; false if there is none, or the one there was made otherwise.</summary>
+    private async Task<bool> RemoveObjectAsync(ApiResources resources, JsonObject item, CancellationToken cancellationToken)
+    {
+        var (path, _) = await LocateAsync(resources, item, cancellationToken);
+        try
+        {
+            var current = await api.GetAsync(path, cancellationToken);
+            if (current["metadata"]?["annotations"]?[AppliedHashAnnotation] is null)
+                return false;
+            await api.DeleteAsync(path, cancellationToken);
+            return true;
+        }
+        catch (ApiCallException e) when (ApiErrors.IsNotFound(e))
+        {
+            return false;
+        }
+    }
+
     private IEnumerable<string> Manifests() =>
         Directory.Exists(directory)
             ? Directory.EnumerateFiles(directory)
@@ -75,9 +120,11 @@ public sealed class ManifestDeployer(Kubernetes client, string directory, ILogge
                 .Order(StringComparer.Ordinal)
             : [];
 
+    private static IEnumerable<JsonObject> Objects(string manifest) => YamlToJson.ConvertAll(manifest).OfType<JsonObject>().SelectMany(Expand);
+
     private async Task<int> ApplyAsync(ApiResources resources, string text, string hash, CancellationToken cancellationToken)
     {
-        var objects = YamlToJson.ConvertAll(text).OfType<JsonObject>().SelectMany(Expand).ToList();
+        var objects = Objects(text).ToList();
         foreach (var item in objects)
             await ApplyObjectAsync(resources, item, hash, cancellationToken);
         return objects.Count;
@@ -89,15 +136,22 @@ public sealed class ManifestDeployer(Kubernetes client, string directory, ILogge
             ? items.OfType<JsonObject>()
             : [document];
 
-    private async Task ApplyObjectAsync(ApiResources resources, JsonObject item, string hash, CancellationToken cancellationToken)
+    /// <summary>An object's path (its collection's, then its name) and its collection's path.</summary>
+    private static async Task<(string Path, string Collection)> LocateAsync(ApiResources resources, JsonObject item, CancellationToken cancellationToken)
     {
         var apiVersion = (string?)item["apiVersion"] ?? throw new FormatException("an object has no apiVersion");
         var kind = (string?)item["kind"] ?? throw new FormatException("an object has no kind");
         var metadata = item["metadata"] as JsonObject ?? throw new FormatException($"a {kind} has no metadata");
         var name = (string?)metadata["name"] ?? throw new FormatException($"a {kind} has no name");
         var resource = await resources.FindAsync(apiVersion, kind, cancellationToken);
-        var @namespace = resource.Namespaced ? (string?)metadata["namespace"] ?? "default" : null;
-        var collection = resource.CollectionPath(@namespace);
+        var collection = resource.CollectionPath(resource.Namespaced ? (string?)metadata["namespace"] ?? "default" : null);
+        return ($"{collection}/{name}", collection);
+    }
+
+    private async Task ApplyObjectAsync(ApiResources resources, JsonObject item, string hash, CancellationToken cancellationToken)
+    {
+        var (path, collection) = await LocateAsync(resources, item, cancellationToken);
+        var metadata = (JsonObject)item["metadata"]!;
         var annotations = metadata["annotations"] as JsonObject ?? [];
         annotations[AppliedHashAnnotation] = hash;
         metadata["annotations"] = annotations;
@@ -105,7 +159,7 @@ public sealed class ManifestDeployer(Kubernetes client, string directory, ILogge
         JsonObject current;
         try
         {
-            current = await api.GetAsync($"{collection}/{name}", cancellationToken);
+            current = await api.GetAsync(path, cancellationToken);
         }
         catch (ApiCallException e) when (ApiErrors.IsNotFound(e))
         {
@@ -113,6 +167,6 @@ public sealed class ManifestDeployer(Kubernetes client, string directory, ILogge
             return;
         }
         if ((string?)current["metadata"]?["annotations"]?[AppliedHashAnnotation] != hash)
-            await api.MergePatchAsync($"{collection}/{name}", item, cancellationToken);
+            await api.MergePatchAsync(path, item, cancellationToken);
     }
 }

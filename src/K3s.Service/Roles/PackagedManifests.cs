@@ -32,13 +32,22 @@ internal static class PackagedManifests
                 File.Delete(path);
                 continue;
             }
-            var text = Template(component)
-                .Replace("%{CLUSTER_DNS}%", ClusterDns(serviceCidr).ToString(), StringComparison.Ordinal)
-                .Replace("%{CLUSTER_DOMAIN}%", "cluster.local", StringComparison.Ordinal);
-            File.WriteAllText(path + ".tmp", text);
+            File.WriteAllText(path + ".tmp", Render(component, serviceCidr));
             File.Move(path + ".tmp", path, overwrite: true);
         }
     }
+
+    /// <summary>
+    /// The manifests of the packaged components <c>--disable</c> names, for the deploy controller to delete what they
+    /// made; not one a <c>.skip</c> file hands to the user.
+    /// </summary>
+    public static IReadOnlyList<string> Withdrawn(string dataDir, IReadOnlyList<string> disabled, IPNetwork serviceCidr) =>
+        Components.Where(component => disabled.Contains(component) && !File.Exists(Path.Combine(DirectoryOf(dataDir), component + ".yaml.skip")))
+            .Select(component => Render(component, serviceCidr)).ToList();
+
+    private static string Render(string component, IPNetwork serviceCidr) => Template(component)
+        .Replace("%{CLUSTER_DNS}%", ClusterDns(serviceCidr).ToString(), StringComparison.Ordinal)
+        .Replace("%{CLUSTER_DOMAIN}%", "cluster.local", StringComparison.Ordinal);
 
     /// <summary>The cluster DNS address, as k3s's --cluster-dns default: the tenth address of the service network.</summary>
     public static IPAddress ClusterDns(IPNetwork serviceCidr)

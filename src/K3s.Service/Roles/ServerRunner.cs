@@ -60,7 +60,7 @@ internal static class ServerRunner
             await ReadinessProbe.WaitAsync(url, certificates.ServerCa, cancellationToken);
             using var client = LoopbackClient.Create(url, caPem, certificates.Admin);
             var cluster = new ClusterSettings(serviceCidr, ServerEndpoints.Advertised(options, listen, api.Address.Port), caPem,
-                PackagedManifests.DirectoryOf(dataDir));
+                PackagedManifests.DirectoryOf(dataDir), PackagedManifests.Withdrawn(dataDir, options.Disable, serviceCidr));
             await using var controllers = ControllerManager.Start(client, loggers, cluster: cluster);
             var readyAfter = started.ElapsedMilliseconds;
             await using var management = await ManagementServer.StartAsync(ManagementServer.SocketPath(dataDir),
