@@ -21,8 +21,16 @@ internal static class StartupMemoryRelease
         }
         // Aggressive: compact every generation and decommit what the GC holds beyond the live objects.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        if (OperatingSystem.IsLinux())
+        if (!OperatingSystem.IsLinux())
+            return;
+        try
+        {
             MallocTrim(0);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            // A C library without malloc_trim (musl): its allocator keeps what it keeps.
+        }
     }
 
     /// <summary>glibc keeps freed native memory (TLS buffers, SQLite's) in its arenas; this returns it.</summary>
