@@ -26,7 +26,7 @@ public abstract class PerNamespaceController<T> : IReconciler
         namespaces = new Informer<V1Namespace>(ClusterSources.Namespaces(client), resyncPeriod, loggers.CreateLogger<Informer<V1Namespace>>());
         objects = new Informer<T>(objectsNamed, resyncPeriod, loggers.CreateLogger<Informer<T>>());
         namespaces.Subscribe(queue.Add);
-        objects.Subscribe(key => queue.Add(key[..key.IndexOf('/')]));
+        objects.Subscribe(key => queue.Add(ObjectKey.Split(key).Namespace));
     }
 
     protected Kubernetes Client { get; }

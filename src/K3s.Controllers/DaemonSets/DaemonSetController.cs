@@ -57,17 +57,9 @@ public sealed class DaemonSetController : IReconciler
     public async Task<TimeSpan?> ReconcileAsync(string key, CancellationToken cancellationToken)
     {
         await informers.Nodes.Synced.WaitAsync(cancellationToken);
-        var @namespace = key[..key.IndexOf('/')];
-        var name = key[(key.IndexOf('/') + 1)..];
-        V1DaemonSet daemonSet;
-        try
-        {
-            daemonSet = await client.AppsV1.ReadNamespacedDaemonSetAsync(name, @namespace, cancellationToken: cancellationToken);
-        }
-        catch (Exception e) when (ApiErrors.IsNotFound(e))
-        {
+        var (@namespace, name) = ObjectKey.Split(key);
+        if (await ApiErrors.NullIfNotFoundAsync(client.AppsV1.ReadNamespacedDaemonSetAsync(name, @namespace, cancellationToken: cancellationToken)) is not { } daemonSet)
             return null;
-        }
         if (LabelSelectors.IsEmpty(daemonSet.Spec.Selector))
         {
             logger.LogWarning("daemonset {Key}: an empty selector would select every pod; ignored", key);

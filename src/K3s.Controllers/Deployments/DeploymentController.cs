@@ -42,17 +42,9 @@ public sealed class DeploymentController : IReconciler
 
     public async Task<TimeSpan?> ReconcileAsync(string key, CancellationToken cancellationToken)
     {
-        var @namespace = key[..key.IndexOf('/')];
-        var name = key[(key.IndexOf('/') + 1)..];
-        V1Deployment deployment;
-        try
-        {
-            deployment = await client.AppsV1.ReadNamespacedDeploymentAsync(name, @namespace, cancellationToken: cancellationToken);
-        }
-        catch (Exception e) when (ApiErrors.IsNotFound(e))
-        {
+        var (@namespace, name) = ObjectKey.Split(key);
+        if (await ApiErrors.NullIfNotFoundAsync(client.AppsV1.ReadNamespacedDeploymentAsync(name, @namespace, cancellationToken: cancellationToken)) is not { } deployment)
             return null;
-        }
         if (LabelSelectors.IsEmpty(deployment.Spec.Selector))
         {
             logger.LogWarning("deployment {Key}: an empty selector would select every pod; ignored", key);

@@ -38,7 +38,7 @@ public sealed class EndpointsController : IReconciler
     public async Task<TimeSpan?> ReconcileAsync(string key, CancellationToken cancellationToken)
     {
         await Task.WhenAll(services.Synced, pods.Synced).WaitAsync(cancellationToken);
-        var (@namespace, name) = Split(key);
+        var (@namespace, name) = ObjectKey.Split(key);
         if (!services.TryGet(key, out var service))
         {
             await DeleteAsync(@namespace, name, cancellationToken);
@@ -151,15 +151,9 @@ public sealed class EndpointsController : IReconciler
     /// <summary>A pod's change concerns the services of its namespace (whether its labels matched before or match now).</summary>
     private void OnPodChanged(string podKey)
     {
-        var @namespace = Split(podKey).Namespace;
+        var @namespace = ObjectKey.Split(podKey).Namespace;
         foreach (var service in services.Items.Where(service => service.Metadata.NamespaceProperty == @namespace))
             queue.Add(ObjectKey.Of(service));
-    }
-
-    private static (string Namespace, string Name) Split(string key)
-    {
-        var slash = key.IndexOf('/');
-        return (key[..slash], key[(slash + 1)..]);
     }
 
     /// <summary>Equal as JSON, with an empty list or map the same as none (the server may drop either).</summary>

@@ -65,8 +65,7 @@ public sealed class GarbageCollector : IReconciler
     {
         var resource = resources[resourceIndex];
         var metadata = resource.Find(key);
-        var @namespace = resource.Namespaced ? key[..key.IndexOf('/')] : null;
-        var name = resource.Namespaced ? key[(key.IndexOf('/') + 1)..] : key;
+        var (@namespace, name) = resource.Namespaced ? ObjectKey.Split(key) : (null, key);
         Queue.Add(QueueKey(resourceIndex, key));
         foreach (var owner in owners.Update(QueueKey(resourceIndex, key), metadata))
         {

@@ -42,17 +42,9 @@ public sealed class CronJobController : IReconciler
 
     public async Task<TimeSpan?> ReconcileAsync(string key, CancellationToken cancellationToken)
     {
-        var @namespace = key[..key.IndexOf('/')];
-        var name = key[(key.IndexOf('/') + 1)..];
-        V1CronJob cronJob;
-        try
-        {
-            cronJob = await client.BatchV1.ReadNamespacedCronJobAsync(name, @namespace, cancellationToken: cancellationToken);
-        }
-        catch (Exception e) when (ApiErrors.IsNotFound(e))
-        {
+        var (@namespace, name) = ObjectKey.Split(key);
+        if (await ApiErrors.NullIfNotFoundAsync(client.BatchV1.ReadNamespacedCronJobAsync(name, @namespace, cancellationToken: cancellationToken)) is not { } cronJob)
             return null;
-        }
         var jobs = (await client.BatchV1.ListNamespacedJobAsync(@namespace, cancellationToken: cancellationToken)).Items
             .Where(job => OwnerReferences.IsControlledBy(job.Metadata, cronJob.Metadata))
             .ToList();

@@ -47,17 +47,9 @@ public sealed class JobController : IReconciler
 
     public async Task<TimeSpan?> ReconcileAsync(string key, CancellationToken cancellationToken)
     {
-        var @namespace = key[..key.IndexOf('/')];
-        var name = key[(key.IndexOf('/') + 1)..];
-        V1Job job;
-        try
-        {
-            job = await client.BatchV1.ReadNamespacedJobAsync(name, @namespace, cancellationToken: cancellationToken);
-        }
-        catch (Exception e) when (ApiErrors.IsNotFound(e))
-        {
+        var (@namespace, name) = ObjectKey.Split(key);
+        if (await ApiErrors.NullIfNotFoundAsync(client.BatchV1.ReadNamespacedJobAsync(name, @namespace, cancellationToken: cancellationToken)) is not { } job)
             return null;
-        }
         if (job.Metadata.DeletionTimestamp is not null)
             return null;
         var pods = (await client.CoreV1.ListNamespacedPodAsync(@namespace, cancellationToken: cancellationToken)).Items

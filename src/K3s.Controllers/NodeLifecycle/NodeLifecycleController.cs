@@ -48,7 +48,7 @@ public sealed class NodeLifecycleController : IReconciler
         taintManager = new TaintManager(client, nodes, pods, loggers);
         nodes.Subscribe(queue.Add);
         // A lease is named after its node.
-        leases.Subscribe(key => queue.Add(key[(key.IndexOf('/') + 1)..]));
+        leases.Subscribe(key => queue.Add(ObjectKey.Split(key).Name));
         pods.Subscribe(OnPodChanged);
     }
 

@@ -45,17 +45,9 @@ public sealed class ReplicaSetController : IReconciler
 
     public async Task<TimeSpan?> ReconcileAsync(string key, CancellationToken cancellationToken)
     {
-        var @namespace = key[..key.IndexOf('/')];
-        var name = key[(key.IndexOf('/') + 1)..];
-        V1ReplicaSet replicaSet;
-        try
-        {
-            replicaSet = await client.AppsV1.ReadNamespacedReplicaSetAsync(name, @namespace, cancellationToken: cancellationToken);
-        }
-        catch (Exception e) when (ApiErrors.IsNotFound(e))
-        {
+        var (@namespace, name) = ObjectKey.Split(key);
+        if (await ApiErrors.NullIfNotFoundAsync(client.AppsV1.ReadNamespacedReplicaSetAsync(name, @namespace, cancellationToken: cancellationToken)) is not { } replicaSet)
             return null;
-        }
         if (LabelSelectors.IsEmpty(replicaSet.Spec.Selector))
         {
             logger.LogWarning("replicaset {Key}: an empty selector would select every pod; ignored", key);

@@ -12,6 +12,19 @@ public static class ApiErrors
     public static bool IsNotFound(Exception e) =>
         e is HttpOperationException { Response.StatusCode: HttpStatusCode.NotFound } or ApiCallException { Status: HttpStatusCode.NotFound };
 
+    /// <summary>The object a read returns, or null if there is none (it went, or never was).</summary>
+    public static async Task<T?> NullIfNotFoundAsync<T>(Task<T> read) where T : class
+    {
+        try
+        {
+            return await read;
+        }
+        catch (Exception e) when (IsNotFound(e))
+        {
+            return null;
+        }
+    }
+
     public static bool IsConflict(Exception e) =>
         e is HttpOperationException { Response.StatusCode: HttpStatusCode.Conflict } or ApiCallException { Status: HttpStatusCode.Conflict };
 }

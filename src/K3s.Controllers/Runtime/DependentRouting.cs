@@ -20,7 +20,7 @@ public sealed class DependentRouting<TDependent, TOwner>(
     public IEnumerable<string> OwnersToQueue(string dependentKey)
     {
         dependents.TryGet(dependentKey, out var dependent);
-        var @namespace = dependentKey[..dependentKey.IndexOf('/')];
+        var @namespace = ObjectKey.Split(dependentKey).Namespace;
         var keys = lastKnownOwners.Update(dependentKey, dependent?.Metadata)
             .Where(owner => owner.Controller == true && owner.Kind == ownerKind)
             .Select(owner => $"{@namespace}/{owner.Name}")

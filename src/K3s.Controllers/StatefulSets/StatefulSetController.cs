@@ -48,17 +48,9 @@ public sealed class StatefulSetController : IReconciler
 
     public async Task<TimeSpan?> ReconcileAsync(string key, CancellationToken cancellationToken)
     {
-        var @namespace = key[..key.IndexOf('/')];
-        var name = key[(key.IndexOf('/') + 1)..];
-        V1StatefulSet set;
-        try
-        {
-            set = await client.AppsV1.ReadNamespacedStatefulSetAsync(name, @namespace, cancellationToken: cancellationToken);
-        }
-        catch (Exception e) when (ApiErrors.IsNotFound(e))
-        {
+        var (@namespace, name) = ObjectKey.Split(key);
+        if (await ApiErrors.NullIfNotFoundAsync(client.AppsV1.ReadNamespacedStatefulSetAsync(name, @namespace, cancellationToken: cancellationToken)) is not { } set)
             return null;
-        }
         if (LabelSelectors.IsEmpty(set.Spec.Selector))
         {
             logger.LogWarning("statefulset {Key}: an empty selector would select every pod; ignored", key);

@@ -9,9 +9,7 @@ public static class Kubeconfig
     /// <summary>The kubeconfig's YAML for a server URL, the CA that signed its serving certificate, and a client certificate.</summary>
     public static string Render(string server, string caPem, X509Certificate2 client)
     {
-        static string Base64(string pem) => Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(pem));
-        var certificate = Base64(client.ExportCertificatePem() + "\n");
-        var key = Base64(client.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem() + "\n");
+        var (certificate, key) = ClientData(client);
         return $"""
             apiVersion: v1
             clusters:
@@ -35,6 +33,13 @@ public static class Kubeconfig
 
             """;
     }
+
+    /// <summary>A client certificate and its key as a kubeconfig carries them: base64 of their PEM.</summary>
+    public static (string Certificate, string Key) ClientData(X509Certificate2 client) =>
+        (Base64(client.ExportCertificatePem() + "\n"), Base64(client.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem() + "\n"));
+
+    /// <summary>Base64 of a PEM text, as a kubeconfig's *-data fields hold it.</summary>
+    private static string Base64(string pem) => Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(pem));
 
     /// <summary>Writes a kubeconfig with a file mode given as k3s's --write-kubeconfig-mode takes it ("0600", "644"; empty for 0600).</summary>
     public static void Write(string path, string yaml, string mode)

@@ -1,5 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
+using K3s.Core.Tls;
 using k8s;
 
 namespace K3s.Service.Roles;
@@ -11,13 +11,15 @@ namespace K3s.Service.Roles;
 /// </summary>
 internal static class LoopbackClient
 {
-    public static Kubernetes Create(string url, string caPem, X509Certificate2 admin) => new(new KubernetesClientConfiguration
+    public static Kubernetes Create(string url, string caPem, X509Certificate2 admin)
     {
-        Host = url,
-        SslCaCerts = [X509Certificate2.CreateFromPem(caPem)],
-        ClientCertificateData = Base64(admin.ExportCertificatePem()),
-        ClientCertificateKeyData = Base64(admin.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem()),
-    });
-
-    private static string Base64(string pem) => Convert.ToBase64String(Encoding.ASCII.GetBytes(pem));
+        var (certificate, key) = Kubeconfig.ClientData(admin);
+        return new Kubernetes(new KubernetesClientConfiguration
+        {
+            Host = url,
+            SslCaCerts = [X509Certificate2.CreateFromPem(caPem)],
+            ClientCertificateData = certificate,
+            ClientCertificateKeyData = key,
+        });
+    }
 }
